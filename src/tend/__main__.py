@@ -1,0 +1,3 @@
+from tend.cli import main
+
+main()

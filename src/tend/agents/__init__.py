@@ -1,0 +1,1 @@
+"""Agents (staff users), their roles and teams."""

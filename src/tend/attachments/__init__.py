@@ -1,0 +1,1 @@
+"""Files on messages, stored outside the database by content hash."""

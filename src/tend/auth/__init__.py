@@ -1,0 +1,1 @@
+"""Sign-in for agents (password, TOTP, API tokens) and customers (magic links, password)."""

@@ -1,0 +1,178 @@
+"""The `tend` command. Every command takes --host, --port and --data-dir; settings otherwise
+come from `TEND_*` environment variables (docs/settings.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tend.settings import Settings, SettingsError
+
+
+def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+                      help="Where the SQLite database and files live [TEND_DATA_DIR].")(fn)
+    fn = click.option("--port", type=int, default=None, help="Port [TEND_PORT].")(fn)
+    fn = click.option("--host", default=None, help="Interface to listen on [TEND_HOST].")(fn)
+    return fn
+
+
+def _settings(host: str | None, port: int | None, data_dir: Path | None,
+              **extra: Any) -> Settings:
+    overrides: dict[str, Any] = {k: v for k, v in
+                                 {"host": host, "port": port, "data_dir": data_dir, **extra}.items()
+                                 if v is not None}
+    try:
+        return Settings(**overrides)
+    except (SettingsError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _export(settings: Settings) -> None:
+    """Hand the effective settings to worker processes through the environment."""
+    os.environ["TEND_HOST"] = settings.host
+    os.environ["TEND_PORT"] = str(settings.port)
+    os.environ["TEND_DATA_DIR"] = str(settings.data_dir.resolve())
+    if settings.demo:
+        os.environ["TEND_DEMO"] = "true"
+
+
+@click.group()
+@click.version_option(package_name="tend")
+def main() -> None:
+    """Tend: the open-source help desk."""
+
+
+@main.command()
+@_common
+@click.option("--workers", type=int, default=None, help="Worker processes [TEND_WORKERS].")
+def serve(host: str | None, port: int | None, data_dir: Path | None, workers: int | None) -> None:
+    """Run Tend (applies database migrations first)."""
+    settings = _settings(host, port, data_dir, workers=workers)
+    _serve(settings)
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from tend import runtime
+
+    runtime.build(settings).close()  # migrate once, before any worker starts
+    _export(settings)
+    uvicorn.run("tend.web.asgi:from_env", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_level=settings.log_level, proxy_headers=True,
+                access_log=settings.log_level == "debug")
+
+
+@main.command()
+@_common
+def migrate(host: str | None, port: int | None, data_dir: Path | None) -> None:
+    """Apply database migrations."""
+    from tend import runtime
+    from tend.migrations import current_revision
+
+    rt = runtime.build(_settings(host, port, data_dir))
+    click.echo(f"database at revision {current_revision(rt.db.engine)}")
+    rt.close()
+
+
+@main.command()
+@_common
+@click.option("--email", required=True)
+@click.option("--password", default=None, help="Prompted for when not given.")
+@click.option("--name", default="Administrator")
+def createadmin(host: str | None, port: int | None, data_dir: Path | None, email: str,
+                password: str | None, name: str) -> None:
+    """Create an admin agent (or reset that admin's password)."""
+    from tend import runtime
+    from tend.access import SYSTEM
+    from tend.agents import actions
+    from tend.agents.models import Role
+    from tend.agents.queries import agent_by_email
+
+    if password is None:
+        if not sys.stdin.isatty():
+            raise click.ClickException("--password is required when not run interactively")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    rt = runtime.build(_settings(host, port, data_dir))
+    try:
+        with rt.db.write() as session:
+            existing = agent_by_email(session, email)
+            if existing is None:
+                agent = actions.create_agent(session, SYSTEM, email=email, name=name,
+                                             role=Role.ADMIN, password=password)
+                click.echo(f"created admin {agent.email}")
+            else:
+                actions.update_agent(session, SYSTEM, existing,
+                                     {"password": password, "role": "admin", "is_active": True})
+                click.echo(f"updated admin {existing.email}")
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        rt.close()
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@_common
+@click.option("--email", required=True, help="The agent the token acts as.")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+def token_create(host: str | None, port: int | None, data_dir: Path | None, email: str,
+                 name: str) -> None:
+    """Print a new API token for an agent (shown once)."""
+    from tend import runtime
+    from tend.agents.queries import agent_by_email
+    from tend.auth.actions import create_api_token
+
+    rt = runtime.build(_settings(host, port, data_dir))
+    try:
+        with rt.db.write() as session:
+            agent = agent_by_email(session, email)
+            if agent is None or not agent.is_active:
+                raise click.ClickException(f"no active agent with the email {email}")
+            click.echo(create_api_token(session, agent, name))
+    finally:
+        rt.close()
+
+
+@main.command()
+@_common
+@click.option("--reset", is_flag=True, help="Delete the data directory's database first.")
+@click.option("--no-serve", is_flag=True, help="Only seed the data; do not start the server.")
+@click.option("--seed", "seed_value", type=int, default=7, help="Random seed for the data.")
+def demo(host: str | None, port: int | None, data_dir: Path | None, reset: bool,
+         no_serve: bool, seed_value: int) -> None:
+    """Seed realistic demo data (once) and run Tend."""
+    from tend import runtime
+    from tend.demo.seed import DEMO_PASSWORD, seed
+
+    settings = _settings(host, port, data_dir or Path("tend-demo-data"), demo=True)
+    if reset and settings.database_url is None:
+        for suffix in ("", "-wal", "-shm"):
+            (settings.data_dir / f"tend.db{suffix}").unlink(missing_ok=True)
+    rt = runtime.build(settings)
+    try:
+        summary = seed(rt, seed=seed_value)
+    finally:
+        rt.close()
+    click.echo(summary.describe())
+    url = settings.public_url
+    click.echo("")
+    click.echo(f"  Tend is running at {url}")
+    click.echo(f"  Agent workspace: {url}/login")
+    for email, role in summary.logins:
+        click.echo(f"    {role:<14} {email:<32} password: {DEMO_PASSWORD}")
+    click.echo(f"  Customer portal: {url}/portal  (sign-in links are printed here)")
+    click.echo(f"  API docs:        {url}/api/docs")
+    click.echo("")
+    if not no_serve:
+        _serve(settings)

@@ -1,0 +1,1 @@
+"""Help-desk preferences admins change at run time (stored in the database)."""

@@ -1,0 +1,1 @@
+"""Customers, their identities (channel + address) and organizations."""

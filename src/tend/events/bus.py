@@ -1,0 +1,78 @@
+"""Hands events to subscribers, in two phases.
+
+- `transaction` handlers run at once, inside the emitting transaction, with its session; they may
+  only write to the database (the audit log). If the transaction rolls back, so do their writes.
+- `commit` handlers run after the transaction commits, with the event alone (websockets, webhooks,
+  jobs). A rolled-back transaction publishes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from tend.events.catalog import Event
+
+log = logging.getLogger(__name__)
+
+TransactionHandler = Callable[[Session, Event], None]
+CommitHandler = Callable[[Event], None]
+_PENDING = "tend_pending_events"
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._in_tx: dict[str, list[TransactionHandler]] = defaultdict(list)
+        self._on_commit: dict[str, list[CommitHandler]] = defaultdict(list)
+
+    def subscribe_in_transaction(self, name: str, handler: TransactionHandler) -> None:
+        """`name` is an event name or "*" for every event."""
+        self._in_tx[name].append(handler)
+
+    def subscribe(self, name: str, handler: CommitHandler) -> None:
+        """Call `handler` after commit for each event called `name` ("*" for all)."""
+        self._on_commit[name].append(handler)
+
+    def unsubscribe(self, name: str, handler: CommitHandler) -> None:
+        self._on_commit[name].remove(handler)
+
+    def run_in_transaction(self, session: Session, evt: Event) -> None:
+        for handler in (*self._in_tx.get(evt.name, ()), *self._in_tx.get("*", ())):
+            handler(session, evt)
+
+    def publish(self, events: list[Event]) -> None:
+        for evt in events:
+            for handler in (*self._on_commit.get(evt.name, ()), *self._on_commit.get("*", ())):
+                try:
+                    handler(evt)
+                except Exception:  # one broken subscriber must not stop the others
+                    log.exception("event subscriber failed for %s", evt.name)
+
+
+def emit(session: Session, evt: Event) -> None:
+    """Record `evt` as part of the session's transaction; it is published on commit."""
+    bus: EventBus | None = session.info.get("bus")
+    if bus is not None:
+        bus.run_in_transaction(session, evt)
+    session.info.setdefault(_PENDING, []).append(evt)
+
+
+def pending_events(session: Session) -> list[Event]:
+    return list(session.info.get(_PENDING, []))
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    events: list[Event] = session.info.pop(_PENDING, [])
+    bus: EventBus | None = session.info.get("bus")
+    if events and bus is not None:
+        bus.publish(events)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+

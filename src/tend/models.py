@@ -1,0 +1,18 @@
+"""Imports every model so that `Base.metadata` is complete (migrations, tests)."""
+
+from tend.agents.models import Agent, Role, Team, team_members
+from tend.attachments.models import Attachment
+from tend.audit.models import AuditEvent
+from tend.auth.models import ApiToken, LoginLink, RateLimitHit, WebSession
+from tend.config.models import ConfigEntry
+from tend.customers.models import Customer, CustomerIdentity, Organization, OrganizationDomain
+from tend.db import Base
+from tend.idempotency.models import IdempotencyRecord
+from tend.tickets.models import CustomField, Message, SavedView, Ticket, TicketTag
+
+__all__ = [
+    "Agent", "ApiToken", "Attachment", "AuditEvent", "Base", "ConfigEntry", "CustomField",
+    "Customer", "CustomerIdentity", "IdempotencyRecord", "LoginLink", "Message", "Organization",
+    "OrganizationDomain", "RateLimitHit", "Role", "SavedView", "Team", "Ticket", "TicketTag",
+    "WebSession", "team_members",
+]

@@ -1,0 +1,43 @@
+"""One running Tend: settings, database, event bus, file store, outbox. Built by `build()`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from tend.attachments.storage import LocalStore
+from tend.audit import recorder
+from tend.db import Database
+from tend.events import EventBus
+from tend.notify import ConsoleOutbox, Outbox
+from tend.settings import Settings
+
+log = logging.getLogger("tend")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    bus: EventBus
+    store: LocalStore
+    outbox: Outbox
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = None) -> Runtime:
+    bus = EventBus()
+    recorder.install(bus)
+    db = Database(settings, bus)
+    if migrate:
+        from tend.migrations import upgrade
+
+        upgrade(db.engine)
+    return Runtime(
+        settings=settings, db=db, bus=bus,
+        store=LocalStore(settings.data_dir / "attachments"),
+        outbox=outbox or ConsoleOutbox(),
+    )

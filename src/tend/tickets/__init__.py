@@ -1,0 +1,1 @@
+"""Tickets, their messages, tags and custom fields."""

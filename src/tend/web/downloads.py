@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+from tend.attachments.models import Attachment
+from tend.attachments.storage import LocalStore
+from tend.web.problems import Problem
+
+
+def attachment_response(store: LocalStore, attachment: Attachment) -> Response:
+    """Files are never rendered by the browser: always a download, never sniffed."""
+    try:
+        data = store.open(attachment.sha256)
+    except FileNotFoundError:
+        raise Problem(404, "The file of this attachment is missing from storage.") from None
+    ascii_name = attachment.filename.encode("ascii", "replace").decode().replace('"', "_")
+    disposition = (f"attachment; filename=\"{ascii_name}\"; "
+                   f"filename*=UTF-8''{quote(attachment.filename, safe='')}")
+    return Response(data, media_type=attachment.content_type, headers={
+        "Content-Disposition": disposition,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    })

@@ -1,0 +1,27 @@
+"""Mounts the server-rendered surfaces. Each surface is a package with its own routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from starlette.responses import RedirectResponse, Response
+
+from tend.web import session_auth
+from tend.web.pagekit import LoginRequired
+
+
+async def _to_login(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(exc.location, status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    from tend.web import admin, agent, portal
+
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.include_router(session_auth.router)
+    for surface in (agent, portal, admin):
+        app.include_router(surface.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/agent", status_code=303)
