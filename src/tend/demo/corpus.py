@@ -1380,3 +1380,370 @@ WARRANTY_CLAIM = Topic(
         ),
     },
 )
+
+PASSWORD_RESET = Topic(
+    key="password_reset",
+    team="Support",
+    weight=6,
+    tags=("account", "login"),
+    priorities=(25, 65, 10, 0),
+    channels=(45, 25, 22, 8, 0),
+    text={
+        "en": TopicText(
+            subjects=(
+                "Can't log in",
+                "Password reset email not arriving",
+                "Locked out of my account",
+                "reset link doesn't work",
+            ),
+            openings=(
+                "I've tried resetting my password three times but the email never shows up. "
+                "Checked spam too. My account email is {email}.",
+                "I can't log in to my account. It says my password is wrong, and when I click "
+                "\"forgot password\" nothing arrives. I just want to check my order.",
+                "hi, I requested a password reset twice today and still no email. is something "
+                "broken?",
+            ),
+            frustrated=(
+                "I have now requested FIVE password reset emails and not one has arrived. I just "
+                "want to log in and see my orders. Why is this so hard?",
+            ),
+            acks=(
+                "Sorry you're locked out, that's a frustrating way to start the day.",
+                "Thanks for your patience. Let's get you back into your account.",
+                "I can definitely help with that.",
+            ),
+            exchanges=(
+                (
+                    "Could you confirm which email address you used when you created the "
+                    "account? Sometimes people have a second account from an older address or "
+                    "from checking out as a guest.",
+                    "It should be this one, {email}. I don't think I've used another.",
+                ),
+                (
+                    "Could you check whether your email provider has a \"promotions\" tab or "
+                    "extra filters? Our reset emails come from no-reply@northwind.example.",
+                    "Checked every folder, nothing there.",
+                ),
+            ),
+            resolutions=(
+                "I checked our mail logs and your email provider was rejecting our reset "
+                "messages. I've sent you a fresh link by a different route; it's valid for 24 "
+                "hours. If your email app opens it in its own browser, copy it into Safari or "
+                "Chrome instead. That avoids an \"expired link\" message.",
+                "I found the cause: a guest checkout had created a second account with the same "
+                "address, and the reset emails were going to that one. I've merged the two "
+                "accounts and sent a new reset link to {email}. All your orders are in one place "
+                "now.",
+            ),
+            followups=(
+                "That did it, I'm in. Thanks!",
+                "Copy-pasting the link worked. Thank you!",
+            ),
+            reopens=(
+                (
+                    "Logged in fine yesterday but today it's rejecting my new password again.",
+                    "Sorry about that! There were several failed login attempts from another "
+                    "device this morning, so our system locked the account as a precaution. "
+                    "I've unlocked it and sent a new reset link. I'd also recommend turning on "
+                    "two-factor authentication under Profile, then Security.",
+                ),
+            ),
+            notes=(
+                "Mail logs show our reset emails bouncing at the customer's provider. Sent a "
+                "manual link.",
+                "Two accounts with this address: guest checkout created a second one. Merged.",
+                "Reset tokens expire early when links open in in-app browsers. Known bug "
+                "TECH-2211.",
+            ),
+        ),
+        "es": TopicText(
+            subjects=("No puedo iniciar sesión", "No me llega el correo para cambiar la contraseña"),
+            openings=(
+                "He intentado restablecer mi contraseña tres veces y el correo no llega. He "
+                "mirado en spam también. Mi email es {email}.",
+                "No puedo entrar en mi cuenta. Dice que la contraseña es incorrecta y el correo "
+                "de recuperación no aparece.",
+            ),
+            acks=(
+                "Siento que no puedas entrar en tu cuenta. Vamos a solucionarlo.",
+                "Gracias por tu paciencia, te ayudo enseguida.",
+            ),
+            exchanges=(
+                (
+                    "¿Podrías revisar si tu proveedor de correo tiene alguna carpeta de "
+                    "promociones o filtros? Nuestros correos salen de no-reply@northwind.example.",
+                    "He mirado en todas las carpetas y nada.",
+                ),
+            ),
+            resolutions=(
+                "He revisado nuestros registros: tu proveedor de correo estaba bloqueando nuestros "
+                "mensajes. Te he enviado manualmente un enlace nuevo, válido durante 24 horas. Si "
+                "tu aplicación de correo lo abre en su propio navegador, copia el enlace en "
+                "Chrome o Safari.",
+            ),
+            followups=("¡Ya he podido entrar! Gracias.",),
+        ),
+        "de": TopicText(
+            subjects=("Kann mich nicht einloggen", "E-Mail zum Zurücksetzen des Passworts kommt nicht an"),
+            openings=(
+                "Ich habe jetzt dreimal versucht, mein Passwort zurückzusetzen, aber die E-Mail "
+                "kommt nicht an. Im Spam-Ordner ist auch nichts. Meine E-Mail-Adresse ist "
+                "{email}.",
+                "Ich komme nicht mehr in mein Kundenkonto. Angeblich ist das Passwort falsch, und "
+                "die E-Mail zum Zurücksetzen erscheint nicht.",
+            ),
+            acks=(
+                "Entschuldigen Sie die Umstände. Ich helfe Ihnen gern, wieder in Ihr Konto zu "
+                "kommen.",
+                "Danke für Ihre Geduld, das bekommen wir hin.",
+            ),
+            exchanges=(
+                (
+                    "Könnten Sie prüfen, ob Ihr E-Mail-Anbieter Filter oder einen Werbung-Ordner "
+                    "hat? Unsere E-Mails kommen von no-reply@northwind.example.",
+                    "Habe alle Ordner durchsucht, leider nichts.",
+                ),
+            ),
+            resolutions=(
+                "Ich habe in unseren Protokollen nachgesehen: Ihr E-Mail-Anbieter hat unsere "
+                "Nachrichten abgewiesen. Ich habe Ihnen manuell einen neuen Link geschickt, der "
+                "24 Stunden gültig ist. Falls Ihre Mail-App den Link im eigenen Browser öffnet, "
+                "kopieren Sie ihn am besten in Chrome, Firefox oder Safari.",
+            ),
+            followups=("Hat geklappt, ich bin wieder drin. Danke!",),
+        ),
+    },
+)
+
+TWO_FACTOR = Topic(
+    key="two_factor",
+    team="Technical",
+    weight=3,
+    tags=("account", "2fa", "security"),
+    priorities=(5, 50, 40, 5),
+    text={
+        "en": TopicText(
+            subjects=(
+                "Lost my phone - can't get 2FA code",
+                "Locked out by two-factor authentication",
+                "New phone, authenticator codes gone",
+                "2FA help please",
+            ),
+            openings=(
+                "I got a new phone and didn't move my authenticator app over. Now I can't log "
+                "in because it asks for the 6-digit code. I don't have backup codes saved "
+                "anywhere. Help?",
+                "My phone was stolen over the weekend and I use it for two-factor on my "
+                "Northwind account. How can I get back in?",
+                "I reset my phone to factory settings and forgot about the authenticator app. "
+                "Now I'm stuck at the code screen. Account is {email}.",
+            ),
+            frustrated=(
+                "I'm completely locked out of my account because of your 2FA and I have an "
+                "order arriving tomorrow I need to manage. This security is protecting me from "
+                "myself. Please turn it off.",
+            ),
+            acks=(
+                "Sorry to hear about your phone. That's stressful enough without being locked "
+                "out as well.",
+                "I understand how frustrating it is to be locked out of your own account. The "
+                "extra steps are there so nobody else can get in, and I'll make this as quick "
+                "as I can.",
+            ),
+            exchanges=(
+                (
+                    "To verify it's really you, could you reply with the last four digits of the "
+                    "card used on your most recent order and the city it was shipped to?",
+                    "Card ends in {last4}, and it went to my home address in {city}.",
+                ),
+                (
+                    "Could you confirm roughly when your last order was and one item in it? "
+                    "That's enough for me to verify the account.",
+                    "Last order was about {ndays} days ago, it included the {product}.",
+                ),
+            ),
+            holds=(
+                "For security, 2FA resets are reviewed by a second person on our security team. "
+                "I've submitted your request and you'll hear from us within one business day.",
+            ),
+            resolutions=(
+                "Thanks, you're verified. I've removed two-factor authentication from your "
+                "account, so you can log in with just your password. Please set it up again on "
+                "your new phone under Profile, then Security, and save the backup codes "
+                "somewhere safe this time.",
+                "All done: 2FA is reset. The next time you log in you'll be asked to scan a new "
+                "QR code with your authenticator app. If your phone was stolen, I'd also "
+                "recommend changing your password right away.",
+            ),
+            followups=(
+                "Back in, and I saved my backup codes this time. Thanks!",
+                "Thank you, that was quicker than I feared.",
+            ),
+            notes=(
+                "Identity verified via last order and card digits. OK to reset 2FA.",
+                "Verification failed once (wrong card digits). Do not reset until the second "
+                "check passes.",
+                "Second-person review done, 2FA reset approved.",
+            ),
+        ),
+    },
+)
+
+ACCOUNT_MERGE = Topic(
+    key="account_merge",
+    team="Support",
+    weight=2,
+    tags=("account", "merge"),
+    priorities=(50, 50, 0, 0),
+    text={
+        "en": TopicText(
+            subjects=("Two accounts - please merge", "Duplicate account", "Merge my accounts"),
+            openings=(
+                "I accidentally created a second account with {email2} when I checked out last "
+                "time. Can you merge it with my main account ({email}) so all my orders are in "
+                "one place?",
+                "It looks like I have two accounts, one with {email} and one with {email2}. My "
+                "Trail Club membership is on one and my orders on the other. Can you combine "
+                "them?",
+            ),
+            acks=(
+                "That happens more often than you'd think, happy to tidy it up.",
+                "Sure, I can help you combine them.",
+            ),
+            exchanges=(
+                ("Which of the two addresses would you like to keep as your login?", "Keep {email}, please."),
+                (
+                    "Just to confirm it's you, could you tell me the number of the last order on "
+                    "the {email2} account?",
+                    "The last order on that one was {order2}.",
+                ),
+            ),
+            holds=(
+                "Account merges are done by our technical team, and I've submitted the request. "
+                "It usually takes 1-2 business days; I'll confirm when it's done.",
+            ),
+            resolutions=(
+                "Your accounts are now merged. You can log in with {email}, and you'll see all "
+                "your orders, saved addresses and Trail Club points in one place. The other "
+                "address has been removed as a login.",
+                "All done! Both accounts are combined under {email}, including your order "
+                "history. If you used a different password for the other account, use the one "
+                "from {email}.",
+            ),
+            followups=("Thanks, it all shows up now.", "Perfect!"),
+            notes=(
+                "Verified both accounts belong to the same person. Merge request filed with "
+                "tech (merges are still manual).",
+                "Merged accounts; loyalty points combined.",
+            ),
+        ),
+    },
+)
+
+GDPR_REQUEST = Topic(
+    key="gdpr_request",
+    team="Support",
+    weight=3,
+    tags=("privacy", "gdpr", "account_deletion"),
+    priorities=(5, 60, 35, 0),
+    text={
+        "en": TopicText(
+            subjects=(
+                "Delete my account",
+                "Request to erase my personal data",
+                "Account deletion (GDPR)",
+                "Please remove my data",
+            ),
+            openings=(
+                "Please delete my account and all personal data you hold about me, in line with "
+                "the GDPR. My account email is {email}.",
+                "I'd like to close my account and have my data erased. I no longer shop with you "
+                "and don't want to get any more emails.",
+                "How do I delete my Northwind account completely? I can only find an option to "
+                "unsubscribe from the newsletter.",
+            ),
+            frustrated=(
+                "I unsubscribed three times and I'm STILL getting your marketing emails. Delete "
+                "my account and every piece of data you have on me. I know my rights under GDPR.",
+            ),
+            acks=(
+                "Of course. I'm sorry to see you go, and I'll take care of this.",
+                "Understood. I'm sorry about the emails continuing after you'd unsubscribed; "
+                "that shouldn't happen.",
+            ),
+            exchanges=(
+                (
+                    "To protect your account, I need to confirm the request came from you. Could "
+                    "you confirm the postcode of your last delivery address?",
+                    "Sure, it's the same as on my last order, in {city}.",
+                ),
+                (
+                    "Would you like a copy of your data before we delete it? Once it's deleted "
+                    "we can't restore your order history or any store credit.",
+                    "No, just delete it please.",
+                ),
+            ),
+            holds=(
+                "I've submitted your deletion request to our privacy team. By law we have up to "
+                "30 days, but it's usually done within a week. You'll get a confirmation from us "
+                "once everything has been removed.",
+            ),
+            resolutions=(
+                "Your account and personal data have now been deleted. We only keep the invoices "
+                "for your past orders, because tax law requires us to store them for a fixed "
+                "number of years; they're locked and not used for anything else. You won't "
+                "receive any further emails from us.",
+                "Our privacy team has completed the erasure. You'll receive one last automated "
+                "email confirming the deletion, and after that nothing more. Thank you for "
+                "having shopped with us.",
+            ),
+            followups=("Thank you for handling this properly.", "Confirmed, thanks."),
+            notes=(
+                "Identity confirmed. Deletion request submitted to the privacy queue, 30-day "
+                "deadline.",
+                "Open order on this account. Deletion has to wait until it's delivered and the "
+                "return window has closed; explained to the customer.",
+                "Marketing opt-out didn't sync to the email tool. Reported to marketing ops.",
+            ),
+        ),
+        "de": TopicText(
+            subjects=("Löschung meines Kontos", "Datenlöschung nach DSGVO", "Bitte Kundenkonto löschen"),
+            openings=(
+                "Hiermit bitte ich gemäß Art. 17 DSGVO um die Löschung meines Kundenkontos und "
+                "aller personenbezogenen Daten. Die E-Mail-Adresse des Kontos lautet {email}.",
+                "Ich möchte mein Konto schließen und meine Daten löschen lassen. Ich kaufe nicht "
+                "mehr bei Ihnen und möchte keine E-Mails mehr bekommen.",
+            ),
+            frustrated=(
+                "Ich habe mich dreimal vom Newsletter abgemeldet und bekomme IMMER NOCH Werbung. "
+                "Löschen Sie mein Konto und alle Daten, die Sie über mich haben. Ich kenne meine "
+                "Rechte nach der DSGVO.",
+            ),
+            acks=(
+                "Selbstverständlich. Schade, dass Sie gehen; ich kümmere mich darum.",
+                "Verstanden, und entschuldigen Sie, dass Sie trotz Abmeldung weiter E-Mails "
+                "bekommen haben. Das darf nicht passieren.",
+            ),
+            exchanges=(
+                (
+                    "Zu Ihrem Schutz muss ich bestätigen, dass die Anfrage von Ihnen kommt: "
+                    "Könnten Sie mir die Postleitzahl Ihrer letzten Lieferadresse nennen?",
+                    "Das ist dieselbe wie bei meiner letzten Bestellung, in {city}.",
+                ),
+            ),
+            holds=(
+                "Ich habe Ihre Löschanfrage an unser Datenschutzteam weitergegeben. Gesetzlich "
+                "haben wir bis zu 30 Tage Zeit, meist ist es aber innerhalb einer Woche "
+                "erledigt. Sie erhalten eine Bestätigung, sobald alles entfernt ist.",
+            ),
+            resolutions=(
+                "Ihr Konto und Ihre personenbezogenen Daten wurden gelöscht. Aufbewahren müssen "
+                "wir nur die Rechnungen zu Ihren früheren Bestellungen, da das Steuerrecht dies "
+                "für einige Jahre vorschreibt; sie sind gesperrt und werden für nichts anderes "
+                "verwendet. Sie erhalten keine weiteren E-Mails von uns.",
+            ),
+            followups=("Danke für die ordentliche Bearbeitung.",),
+        ),
+    },
+)
