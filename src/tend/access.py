@@ -151,9 +151,9 @@ def can_see_ticket(actor: Actor, ticket: Ticket) -> bool:
 
 def check_team_allowed(actor: Actor, team_id: int | None) -> None:
     """A partner agent may only put tickets into (or leave them in) their own teams."""
-    if isinstance(actor, AgentActor) and actor.role is Role.PARTNER_AGENT:
-        if team_id is None or team_id not in actor.team_ids:
-            raise Forbidden("Partner agents may only use their own teams.")
+    if (isinstance(actor, AgentActor) and actor.role is Role.PARTNER_AGENT
+            and (team_id is None or team_id not in actor.team_ids)):
+        raise Forbidden("Partner agents may only use their own teams.")
 
 
 def check_assignable(
@@ -161,11 +161,12 @@ def check_assignable(
 ) -> None:
     if assignee_role is Role.LIGHT_AGENT:
         raise Forbidden("Light agents cannot own tickets.")
-    if assignee_role is Role.PARTNER_AGENT and (team_id is None or team_id not in assignee_team_ids):
+    outside = team_id is None or team_id not in assignee_team_ids
+    if assignee_role is Role.PARTNER_AGENT and outside:
         raise Forbidden("A partner agent can only own tickets of their own teams.")
-    if isinstance(actor, AgentActor) and actor.role is Role.PARTNER_AGENT:
-        if team_id is None or not (assignee_team_ids & actor.team_ids):
-            raise Forbidden("Partner agents may only assign within their own teams.")
+    if (isinstance(actor, AgentActor) and actor.role is Role.PARTNER_AGENT
+            and (team_id is None or not (assignee_team_ids & actor.team_ids))):
+        raise Forbidden("Partner agents may only assign within their own teams.")
 
 
 def can_write_message(actor: Actor, ticket: Ticket, visibility: str) -> bool:

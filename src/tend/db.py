@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,23 @@ NAMING = {
 }
 
 
+_frozen_now: ContextVar[datetime | None] = ContextVar("tend_frozen_now", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current time; `frozen_time` can pin it (demo seeding of the past, tests)."""
+    return _frozen_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def frozen_time(at: datetime) -> Iterator[None]:
+    if at.tzinfo is None:
+        raise ValueError("frozen_time needs an aware datetime")
+    token = _frozen_now.set(at.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _frozen_now.reset(token)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

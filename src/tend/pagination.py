@@ -32,7 +32,7 @@ def _decode(cursor: str) -> int:
 
 
 def page_by_id(
-    session: Session, stmt: Select[tuple[T]], id_column: InstrumentedAttribute[Any],
+    session: Session, stmt: Select[T], id_column: InstrumentedAttribute[Any],
     cursor: str | None, limit: int,
 ) -> tuple[list[T], str | None]:
     if not 1 <= limit <= 100:

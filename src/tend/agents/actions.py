@@ -72,7 +72,9 @@ def _active_admins(session: Session) -> int:
 def update_agent(session: Session, actor: Actor, agent: Agent, changes: dict[str, Any]) -> Agent:
     require(actor, Permission.AGENTS_WRITE)
     diff: dict[str, tuple[Any, Any]] = {}
-    demoting = ("role" in changes and changes["role"] != "admin") or changes.get("is_active") is False
+    demoting = ("role" in changes and changes["role"] != "admin") or (
+        changes.get("is_active") is False
+    )
     if demoting and agent.role == "admin" and agent.is_active and _active_admins(session) <= 1:
         raise AgentError("Tend needs at least one active admin; promote someone else first.")
     for key in ("name", "role", "is_active", "locale", "signature"):
@@ -93,7 +95,7 @@ def update_agent(session: Session, actor: Actor, agent: Agent, changes: dict[str
         after = sorted(agent.team_ids)
         if before != after:
             diff["team_ids"] = (before, after)
-    if "password" in changes and changes["password"]:
+    if changes.get("password"):
         agent.password_hash = _check_password(changes["password"])
         diff["password"] = ("***", "***")
     if diff:
@@ -114,7 +116,7 @@ def change_own_password(
 
 def set_totp(session: Session, actor: AgentActor, agent: Agent, secret: str | None) -> None:
     if actor.id != agent.id and not actor.is_admin:
-        raise Forbidden("Only the agent (or an admin, to turn it off) may change two-factor sign-in.")
+        raise Forbidden("Only the agent (or an admin, to turn it off) may change two-factor.")
     if secret is not None and actor.id != agent.id:
         raise Forbidden("Only the agent can turn on their own two-factor sign-in.")
     before = agent.totp_enabled

@@ -27,7 +27,7 @@ def access_agent(session: Session, actor: Actor, agent_id: int) -> Agent:
     return agent
 
 
-def agents_query(actor: Actor, *, active: bool | None = None) -> Select[tuple[Agent]]:
+def agents_query(actor: Actor, *, active: bool | None = None) -> Select[Agent]:
     require(actor, Permission.AGENTS_READ)
     stmt = select(Agent).options(selectinload(Agent.teams))
     if active is not None:
@@ -45,7 +45,7 @@ def access_team(session: Session, actor: Actor, team_id: int) -> Team:
     return team
 
 
-def teams_query(actor: Actor) -> Select[tuple[Team]]:
+def teams_query(actor: Actor) -> Select[Team]:
     require(actor, Permission.TEAMS_READ)
     return select(Team).options(selectinload(Team.members))
 

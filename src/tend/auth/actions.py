@@ -15,7 +15,7 @@ from tend.auth.models import ApiToken, LoginLink, WebSession
 from tend.customers.models import Customer
 from tend.db import utcnow
 
-API_TOKEN_PREFIX = "tend_"
+API_TOKEN_PREFIX = "tend_"  # noqa: S105 - a visible prefix, not a secret
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -40,10 +41,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         if not _DUMMY:
             _DUMMY.append(hash_password("dummy password for timing"))
         password_hash, password = _DUMMY[0], password + "x"
-        try:
+        with suppress(VerificationError, InvalidHashError):
             _hasher().verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            pass
         return False
     try:
         return bool(_hasher().verify(password_hash, password))

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tend.agents.models import Agent
 from tend.auth.credentials import digest
-from tend.auth.models import ApiToken, WebSession
+from tend.auth.models import ApiToken, LoginLink, WebSession
 from tend.db import utcnow
 
 
@@ -20,7 +20,7 @@ def agent_for_api_token(session: Session, token: str) -> Agent | None:
     ).first()
     if row is None:
         return None
-    api_token, agent = row
+    _, agent = row
     return agent if agent.is_active else None
 
 
@@ -35,6 +35,14 @@ def web_session(session: Session, token: str) -> WebSession | None:
     if row is None or row.expires_at < utcnow():
         return None
     return row
+
+
+def login_link(session: Session, token: str) -> LoginLink | None:
+    """The magic link for `token` if it is unused and unexpired (read only: not spent)."""
+    link = session.get(LoginLink, digest(token))
+    if link is None or link.used_at is not None or link.expires_at < utcnow():
+        return None
+    return link
 
 
 def api_tokens_of(session: Session, agent_id: int) -> list[ApiToken]:

@@ -21,7 +21,7 @@ def access_customer(session: Session, actor: Actor, customer_id: int) -> Custome
 
 
 def customers_query(actor: Actor, q: str | None = None,
-                    organization_id: int | None = None) -> Select[tuple[Customer]]:
+                    organization_id: int | None = None) -> Select[Customer]:
     require(actor, Permission.CUSTOMERS_READ)
     stmt = select(Customer).where(customer_filter(actor))
     if organization_id is not None:
@@ -47,7 +47,7 @@ def access_organization(session: Session, actor: Actor, organization_id: int) ->
     return org
 
 
-def organizations_query(actor: Actor, q: str | None = None) -> Select[tuple[Organization]]:
+def organizations_query(actor: Actor, q: str | None = None) -> Select[Organization]:
     require(actor, Permission.ORGANIZATIONS_READ)
     stmt = select(Organization).options(selectinload(Organization.domains))
     if q:

@@ -7,7 +7,7 @@ Babel, so no build step is needed. `make i18n` re-extracts and updates them.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -19,7 +19,7 @@ LOCALE_NAMES = {"en": "English", "es": "Español", "de": "Deutsch"}
 HERE = Path(__file__).parent / "locales"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     po = HERE / locale / "LC_MESSAGES" / "messages.po"
     if locale == "en" or not po.exists():

@@ -1,1 +1,1 @@
-"""`Idempotency-Key` support: a retried POST returns the first response and creates nothing twice."""
+"""`Idempotency-Key`: a retried POST returns the first response and creates nothing twice."""

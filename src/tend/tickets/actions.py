@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -74,7 +74,9 @@ def _body(body: str, body_html: str | None) -> tuple[str, str]:
     return text, html
 
 
-def _attach(session: Session, ticket: Ticket, message: Message, files: Sequence[StoredFile]) -> None:
+def _attach(
+    session: Session, ticket: Ticket, message: Message, files: Sequence[StoredFile]
+) -> None:
     for f in files:
         session.add(
             Attachment(
@@ -117,7 +119,8 @@ def create_ticket(
     if not subject:
         raise RuleError("The subject is empty.")
     if priority not in rules.PRIORITIES:
-        raise RuleError(f"Unknown priority '{priority}'. Use one of: {', '.join(rules.PRIORITIES)}.")
+        allowed = ", ".join(rules.PRIORITIES)
+        raise RuleError(f"Unknown priority '{priority}'. Use one of: {allowed}.")
     text, html = _body(body, body_html)
     if team_id is not None and session.get(Team, team_id) is None:
         raise NotFound(f"Team {team_id} was not found.")
@@ -154,7 +157,9 @@ def create_ticket(
     return ticket
 
 
-def _set_status(ticket: Ticket, status: str, changes: dict[str, tuple[Any, Any]], now: Any) -> None:
+def _set_status(
+    ticket: Ticket, status: str, changes: dict[str, tuple[Any, Any]], now: Any
+) -> None:
     if status == ticket.status:
         return
     changes["status"] = (ticket.status, status)
@@ -174,7 +179,7 @@ def add_message(
     *,
     body: str,
     body_html: str | None = None,
-    visibility: str = "public",
+    visibility: Literal["public", "internal"] = "public",
     channel: str | None = None,
     status: str | None = None,
     files: Sequence[StoredFile] = (),
@@ -325,7 +330,9 @@ def update_ticket(
     return changes
 
 
-def _apply_tags(ticket: Ticket, values: dict[str, Any], changes: dict[str, tuple[Any, Any]]) -> None:
+def _apply_tags(
+    ticket: Ticket, values: dict[str, Any], changes: dict[str, tuple[Any, Any]]
+) -> None:
     before = ticket.tags
     tags = list(before)
     if "tags" in values:
@@ -354,7 +361,7 @@ def merge_tickets(session: Session, actor: Actor, source: Ticket, target: Ticket
     now = utcnow()
     moved = session.execute(
         update(Message).where(Message.ticket_id == source.id).values(ticket_id=target.id)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     session.execute(
         update(Attachment).where(Attachment.ticket_id == source.id).values(ticket_id=target.id)
     )

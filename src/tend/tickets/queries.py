@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from tend.access import Actor, AgentActor, NotFound, message_filter, ticket_filter
 from tend.customers.models import Customer, CustomerIdentity
-from tend.tickets.models import Message, Ticket, TicketTag
+from tend.tickets.models import CustomField, Message, Ticket, TicketTag
 from tend.tickets.rules import OPEN_STATUSES, PRIORITIES, STATUSES
 
 SORTS = ("-updated_at", "updated_at", "-created_at", "created_at", "-priority", "priority",
@@ -219,7 +219,7 @@ class Page:
     next_cursor: str | None
 
 
-def tickets_query(actor: Actor, filters: TicketFilters) -> Select[tuple[Ticket]]:
+def tickets_query(actor: Actor, filters: TicketFilters) -> Select[Ticket]:
     return select(Ticket).where(and_(*_filter_clauses(actor, filters)))
 
 
@@ -266,3 +266,10 @@ def customer_tickets(
     if exclude is not None:
         stmt = stmt.where(Ticket.id != exclude)
     return list(session.scalars(stmt.order_by(Ticket.created_at.desc()).limit(limit)).unique())
+
+
+def active_custom_fields(session: Session) -> list[CustomField]:
+    """The custom fields agents fill in on tickets, in their admin-chosen order."""
+    return list(session.scalars(
+        select(CustomField).where(CustomField.active).order_by(CustomField.position, CustomField.id)
+    ))

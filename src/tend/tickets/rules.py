@@ -70,7 +70,7 @@ def normalize_tags(raw: Iterable[str]) -> list[str]:
 
 def check_field_key(key: str) -> str:
     if not _FIELD_KEY.match(key):
-        raise RuleError("Field keys start with a letter and use a-z, 0-9 and _ (e.g. order_number).")
+        raise RuleError("Field keys start with a letter and use a-z, 0-9 and _ (like order_no).")
     return key
 
 

@@ -120,14 +120,14 @@ def install(app: FastAPI, render_error: Any) -> None:
     async def _conflict(request: Request, exc: Exception) -> Response:
         return respond(request, 409, str(exc))
 
-    for cls in (CustomerError, AgentError):
-        app.add_exception_handler(cls, _conflict)
+    for conflict in (CustomerError, AgentError):
+        app.add_exception_handler(conflict, _conflict)
 
     async def _bad_request(request: Request, exc: Exception) -> Response:
         return respond(request, 400, str(exc))
 
-    for cls in (QueryError, CursorError):
-        app.add_exception_handler(cls, _bad_request)
+    for bad in (QueryError, CursorError):
+        app.add_exception_handler(bad, _bad_request)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
