@@ -1,0 +1,226 @@
+"""Loads the generated demo data set into a Tend database through the real actions.
+
+Every ticket, message, assignment and status change goes through the same actions the web uses
+(so the audit log and counters are real), with the clock pinned to the scripted moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tend.access import SYSTEM, Actor, CustomerActor, Forbidden
+from tend.agents import actions as agent_actions
+from tend.agents.models import Agent, Role
+from tend.agents.queries import actor_for
+from tend.customers import actions as customer_actions
+from tend.customers.models import Customer
+from tend.db import frozen_time, utcnow
+from tend.demo.content import PLAN_NAMES, DemoDataset, DemoTicket, generate
+from tend.runtime import Runtime
+from tend.tickets import actions as ticket_actions
+from tend.tickets.models import CustomField, SavedView, Ticket
+
+DEMO_PASSWORD = "tend-demo-password"  # noqa: S105 - printed on purpose: it is the demo's login
+
+
+@dataclass
+class SeedSummary:
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        what = ", ".join(f"{n} {k}" for k, n in self.counts.items())
+        return f"Demo data {'seeded' if self.created else 'already present'}: {what}."
+
+
+def _logins(ds: DemoDataset) -> list[tuple[str, str]]:
+    seen: dict[str, tuple[str, str]] = {}
+    for a in ds.agents:
+        seen.setdefault(a.role, (a.email, a.role))
+    order = ["admin", "agent", "light_agent", "partner_agent"]
+    return [seen[r] for r in order if r in seen]
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {
+        "agents": session.scalar(select(func.count()).select_from(Agent)) or 0,
+        "customers": session.scalar(select(func.count()).select_from(Customer)) or 0,
+        "tickets": session.scalar(select(func.count()).select_from(Ticket)) or 0,
+    }
+
+
+def seed(rt: Runtime, *, seed: int = 7, customers: int = 300, tickets: int = 400) -> SeedSummary:
+    ds = generate(seed=seed, customers=customers, tickets=tickets)
+    with rt.db.read() as session:
+        if (session.scalar(select(func.count()).select_from(Agent)) or 0) > 0:
+            return SeedSummary(False, _counts(session), _logins(ds))
+    with rt.db.write() as session:
+        _load(session, ds)
+    with rt.db.read() as session:
+        return SeedSummary(True, _counts(session), _logins(ds))
+
+
+def _load(session: Session, ds: DemoDataset) -> None:
+    start = utcnow() - timedelta(days=91)
+    with frozen_time(start):
+        teams = {
+            name: agent_actions.create_team(session, SYSTEM, name=name).id for name in ds.teams
+        }
+        agents: dict[str, Agent] = {}
+        for a in ds.agents:
+            agents[a.email] = agent_actions.create_agent(
+                session,
+                SYSTEM,
+                email=a.email,
+                name=a.name,
+                role=Role(a.role),
+                password=DEMO_PASSWORD,
+                team_ids=[teams[t] for t in a.teams],
+            )
+        for org in ds.organizations:
+            customer_actions.create_organization(
+                session, SYSTEM, name=org.name, domains=[org.domain]
+            )
+        for key, label, ftype, options in [
+            ("order_number", "Order number", "text", []),
+            ("product", "Product", "text", []),
+            ("plan", "Plan", "dropdown", list(PLAN_NAMES)),
+        ]:
+            session.add(
+                CustomField(
+                    key=key, label=label, type=ftype, options=options, position=len(options)
+                )
+            )
+        customers: dict[str, Customer] = {}
+        phones: set[str] = set()  # the fictional 555-01xx range repeats; first one wins
+        for c in ds.customers:
+            identities = [("email", c.email)]
+            if c.phone and c.phone not in phones:
+                phones.add(c.phone)
+                identities.append(("phone", c.phone))
+            customers[c.email] = customer_actions.create_customer(
+                session,
+                SYSTEM,
+                name=c.name,
+                identities=identities,
+                tier=c.tier,
+                locale=c.locale,
+                time_zone=c.time_zone,
+                tags=list(c.tags),
+                notes=c.notes,
+            )
+        session.add_all(
+            [
+                SavedView(
+                    name="Urgent and high",
+                    filters={"status": ["unsolved"], "priority": ["urgent", "high"]},
+                    sort="-priority",
+                    position=1,
+                ),
+                SavedView(
+                    name="Waiting on customers",
+                    filters={"status": ["pending"]},
+                    sort="updated_at",
+                    position=2,
+                ),
+                SavedView(
+                    name="Returns backlog",
+                    filters={"status": ["unsolved"], "team": str(teams.get("Returns", ""))},
+                    sort="created_at",
+                    position=3,
+                ),
+            ]
+        )
+        session.flush()
+    actors = {email: actor_for(agent) for email, agent in agents.items()}
+    admin = next(a for a in agents.values() if a.role == Role.ADMIN.value)
+    now = utcnow()
+    for t in sorted(ds.tickets, key=lambda t: -t.created_minutes_ago):
+        _load_ticket(session, t, now, teams, agents, actors, customers, actor_for(admin))
+
+
+def _load_ticket(
+    session: Session,
+    t: DemoTicket,
+    now: object,
+    teams: dict[str, int],
+    agents: dict[str, Agent],
+    actors: dict[str, Actor],
+    customers: dict[str, Customer],
+    fallback: Actor,
+) -> None:
+    assert hasattr(now, "tzinfo")
+    created = now - timedelta(minutes=t.created_minutes_ago)  # type: ignore[operator]
+    requester = customers[t.customer_email]
+    customer_actor = CustomerActor(requester.id, requester.name)
+    first, *rest = t.messages
+    with frozen_time(created):
+        ticket = ticket_actions.create_ticket(
+            session,
+            SYSTEM,
+            requester=requester,
+            subject=t.subject,
+            body=first.body,
+            priority=t.priority,
+            channel=t.channel,
+            tags=list(t.tags),
+            team_id=teams.get(t.team) if t.team else None,
+            custom_fields=dict(t.custom_fields),
+        )
+    owner = actors.get(t.assignee_email or "", fallback)
+    assigned = False
+    solve_before = _reopen_points(t)
+    last = created
+    for index, m in enumerate(rest, start=1):
+        at = created + timedelta(minutes=m.offset_minutes)
+        last = at
+        with frozen_time(at):
+            if index in solve_before and ticket.status not in ("solved", "closed"):
+                ticket_actions.update_ticket(session, owner, ticket, {"status": "solved"})
+            if m.author == "system":
+                continue  # Tend records the reopen itself (status change, reopen_count, audit)
+            if m.author == "customer":
+                if ticket.status == "closed":
+                    continue
+                ticket_actions.add_message(session, customer_actor, ticket, body=m.body)
+                continue
+            author = actors.get(m.agent_email or "", owner)
+            if not assigned and t.assignee_email and m.visibility == "public":
+                ticket_actions.update_ticket(
+                    session, owner, ticket, {"assignee_id": agents[t.assignee_email].id}
+                )
+                assigned = True
+            try:
+                ticket_actions.add_message(
+                    session, author, ticket, body=m.body, visibility=m.visibility
+                )
+            except Forbidden:
+                ticket_actions.add_message(
+                    session, owner, ticket, body=m.body, visibility=m.visibility
+                )
+    with frozen_time(last + timedelta(minutes=3)):
+        if t.assignee_email and not assigned:
+            ticket_actions.update_ticket(
+                session, owner, ticket, {"assignee_id": agents[t.assignee_email].id}
+            )
+        final = t.status
+        if final != ticket.status and final != "new":
+            if final == "closed" and ticket.status != "solved":
+                ticket_actions.update_ticket(session, owner, ticket, {"status": "solved"})
+            ticket_actions.update_ticket(session, owner, ticket, {"status": final})
+
+
+def _reopen_points(t: DemoTicket) -> set[int]:
+    """Indexes of customer messages written after the ticket had been solved.
+
+    The generator lays a reopen out as: resolution, the customer's message, then a `system`
+    message marking the reopen; so the reopening message is the one before each system message.
+    """
+    messages = list(t.messages)
+    return {i - 1 for i, m in enumerate(messages)
+            if m.author == "system" and i > 1 and messages[i - 1].author == "customer"}

@@ -1,0 +1,41 @@
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from tend.demo.content import generate
+from tend.demo.seed import seed
+from tend.models import Agent, AuditEvent, Customer, Message, Ticket
+from tend.runtime import Runtime
+
+
+def test_seed_loads_the_generated_data_through_actions(rt: Runtime) -> None:
+    summary = seed(rt, customers=40, tickets=40)
+    assert summary.created
+    ds = generate(customers=40, tickets=40)
+    with rt.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Customer)) == len(ds.customers)
+        assert s.scalar(select(func.count()).select_from(Agent)) == len(ds.agents)
+        statuses = Counter(s.scalars(select(Ticket.status)))
+        assert statuses == Counter(t.status for t in ds.tickets)
+        # every ticket is backdated to its scripted time, never in the future
+        newest = s.scalar(select(func.max(Ticket.created_at)))
+        oldest = s.scalar(select(func.min(Ticket.created_at)))
+        assert newest is not None and oldest is not None
+        assert (newest - oldest).days >= 20
+        # the audit log saw every change, and counters match the timeline
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) > len(ds.tickets)
+        for ticket in s.scalars(select(Ticket)):
+            count = s.scalar(select(func.count()).where(Message.ticket_id == ticket.id))
+            assert ticket.message_count == count
+            if ticket.status in ("solved", "closed"):
+                assert ticket.solved_at is not None
+        assert sum(s.scalars(select(Ticket.reopen_count))) == sum(
+            1 for t in ds.tickets for m in t.messages if m.author == "system")
+    assert len(summary.logins) == 4
+
+
+def test_seed_runs_once(rt: Runtime) -> None:
+    seed(rt, customers=10, tickets=5)
+    again = seed(rt, customers=10, tickets=5)
+    assert not again.created
+    assert again.counts["tickets"] == 5
