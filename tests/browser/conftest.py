@@ -1,0 +1,75 @@
+"""Real Chromium (Debian's package) driven by Playwright against a real server on loopback.
+
+Outside CI these tests skip when Chromium is missing; with CI=true they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tend.runtime import Runtime
+from tend.web.app import create_app
+
+CHROMIUM = os.environ.get("TEND_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
+CI = os.environ.get("CI", "").lower() == "true"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+
+
+def _need_chromium() -> None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        if CI:
+            pytest.fail(f"Chromium is required in CI (looked for {CHROMIUM})")
+        pytest.skip(f"Chromium not installed ({CHROMIUM}); `apt-get install chromium` to run")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(rt: Runtime) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(rt=rt), host="127.0.0.1", port=port, log_level="warning",
+                            lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def screenshot(page: object, name: str) -> None:
+    """Keep README screenshots current: the browser tests write them."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
