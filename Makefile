@@ -44,7 +44,7 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy
 
 i18n: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -o src/tend/i18n/messages.pot src/tend
+	$(BIN)/pybabel extract -F babel.cfg --project=Tend --copyright-holder="The Tend authors" -o src/tend/i18n/messages.pot src/tend
 	$(BIN)/pybabel update -i src/tend/i18n/messages.pot -d src/tend/i18n/locales
 
 clean:

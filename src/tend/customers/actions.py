@@ -117,8 +117,9 @@ def update_customer(
     for key, value in changes.items():
         if key not in CUSTOMER_FIELDS:
             raise CustomerError(f"Unknown customer field '{key}'.")
-        unknown_org = value is not None and session.get(Organization, value) is None
-        if key == "organization_id" and unknown_org:
+        if key == "organization_id" and value is not None and (
+            session.get(Organization, value) is None
+        ):
             raise CustomerError(f"Organization {value} does not exist.")
         before = getattr(customer, key)
         if before != value:

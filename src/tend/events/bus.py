@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 

@@ -67,7 +67,8 @@ def _author(actor: Actor) -> dict[str, Any]:
 
 def _body(body: str, body_html: str | None) -> tuple[str, str]:
     text, html = from_html(body_html) if body_html else from_text(body)
-    if not text.strip() and not html.strip():
+    # Plain text that is only whitespace still renders as "<p></p>": judge it by its text.
+    if not text.strip() and (not body_html or not html.strip()):
         raise RuleError("The message is empty.")
     if len(text) > MAX_BODY_CHARS:
         raise RuleError(f"Messages may have at most {MAX_BODY_CHARS} characters.")
@@ -131,7 +132,7 @@ def create_ticket(
         custom_fields=rules.clean_custom_fields(field_specs(session), {}, custom_fields or {}),
         created_at=now, updated_at=now, message_count=1,
     )
-    ticket.tag_rows = [TicketTag(tag=t) for t in rules.normalize_tags(tags)]
+    ticket.tag_rows = [TicketTag(tag=t) for t in sorted(rules.normalize_tags(tags))]
     if author_is_requester:
         ticket.last_customer_message_at = now
         author: dict[str, Any] = {"author_type": "customer", "author_customer_id": requester.id}

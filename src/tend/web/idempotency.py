@@ -56,7 +56,7 @@ class Idempotency:
 
         def do_claim() -> tuple[str, int | None, str | None, bytes | None]:
             with db.write() as session:
-                if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
+                if random.random() < 0.01:
                     store.purge_expired(session)
                 c = store.claim(session, scope_hash, req_hash, scope["method"], scope["path"])
                 r = c.record

@@ -15,10 +15,11 @@ async def _to_login(_: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from tend.web import admin, agent, portal
+    from tend.web import account, admin, agent, portal
 
     app.add_exception_handler(LoginRequired, _to_login)
     app.include_router(session_auth.router)
+    app.include_router(account.router)  # before the workspace, whose /agent/... paths vary
     for surface in (agent, portal, admin):
         app.include_router(surface.router)
 

@@ -1,5 +1,9 @@
-"""The admin surface (server-rendered pages)."""
+"""The admin surface (server-rendered pages). Every route needs an admin permission."""
 
 from fastapi import APIRouter
 
+from tend.web.admin import agents, fields, overview, roles, settings, teams
+
 router = APIRouter(include_in_schema=False)
+for _module in (overview, agents, teams, fields, settings, roles):
+    router.include_router(_module.router)

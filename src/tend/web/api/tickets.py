@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from tend.access import AgentActor, CustomerActor, NotFound
+from tend.access import AgentActor, CustomerActor, NotFound, Permission, require
 from tend.attachments.actions import store_uploads
 from tend.attachments.files import check_upload
 from tend.customers.actions import find_or_create_by_email
@@ -144,6 +144,7 @@ def merge_ticket(ticket_id: int, data: MergeRequest, rt: RuntimeDep,
 @router.post("/tickets/bulk", response_model=BulkResponse)
 def bulk_update(data: BulkUpdate, rt: RuntimeDep, actor: ApiAgent) -> BulkResponse:
     """Apply the same changes to up to 100 tickets; each succeeds or fails on its own."""
+    require(actor, Permission.TICKETS_UPDATE)
     try:
         changes = data.changes.changes()
     except ValueError as exc:
@@ -177,14 +178,14 @@ async def add_message(ticket_id: int, request: Request, rt: RuntimeDep,
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     uploads = []
     if ctype == "multipart/form-data":
-        form = await request.form(max_files=20, max_fields=20)
-        raw: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
-        for item in form.getlist("files"):
-            if isinstance(item, UploadFile):
-                uploads.append(check_upload(
-                    item.filename or "file", item.content_type, await item.read(),
-                    max_bytes=rt.settings.attachment_max_bytes,
-                    blocked_extensions=rt.settings.blocked_extensions))
+        async with request.form(max_files=20, max_fields=20) as form:  # closes the temp files
+            raw: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+            for item in form.getlist("files"):
+                if isinstance(item, UploadFile):
+                    uploads.append(check_upload(
+                        item.filename or "file", item.content_type, await item.read(),
+                        max_bytes=rt.settings.attachment_max_bytes,
+                        blocked_extensions=rt.settings.blocked_extensions))
     elif ctype == "application/json":
         try:
             raw = json.loads(await request.body())
