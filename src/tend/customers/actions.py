@@ -9,10 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tend.access import Actor, Permission, require
+from tend.access import Actor, NotFound, Permission, require
 from tend.customers.models import Customer, CustomerIdentity, Organization, OrganizationDomain
 from tend.customers.rules import (
-    IdentityError,
     email_domain,
     normalize_address,
     normalize_domain,
@@ -67,7 +66,7 @@ def create_customer(
         emails = [a for ch, a in normalized if ch == "email"]
         organization_id = _organization_for_email(session, emails[0]) if emails else None
     elif session.get(Organization, organization_id) is None:
-        raise CustomerError(f"Organization {organization_id} does not exist.")
+        raise NotFound(f"Organization {organization_id} was not found.")
     customer = Customer(name=name.strip() or (normalized[0][1] if normalized else "Customer"),
                         tier=tier, organization_id=organization_id, **fields)
     customer.identities = [CustomerIdentity(channel=c, address=a) for c, a in normalized]
@@ -120,7 +119,7 @@ def update_customer(
         if key == "organization_id" and value is not None and (
             session.get(Organization, value) is None
         ):
-            raise CustomerError(f"Organization {value} does not exist.")
+            raise NotFound(f"Organization {value} was not found.")
         before = getattr(customer, key)
         if before != value:
             diff[key] = (before, value)
@@ -182,10 +181,7 @@ def create_organization(
         raise CustomerError(f"An organization named '{name}' already exists.")
     org = Organization(name=name, notes=notes)
     session.add(org)
-    try:
-        linked = _set_domains(session, org, domains)
-    except IdentityError as exc:
-        raise CustomerError(str(exc)) from None
+    linked = _set_domains(session, org, domains)  # a bad domain raises IdentityError (422)
     session.flush()
     _link_domain_customers(session, org, linked)
     emit(session, OrganizationCreated(actor=actor.ref, organization_id=org.id))
@@ -209,10 +205,7 @@ def update_organization(
         org.notes = changes["notes"]
     if "domains" in changes:
         before = org.domain_names
-        try:
-            after = _set_domains(session, org, changes["domains"])
-        except IdentityError as exc:
-            raise CustomerError(str(exc)) from None
+        after = _set_domains(session, org, changes["domains"])
         if before != after:
             diff["domains"] = (before, after)
             session.flush()

@@ -7,7 +7,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -200,15 +200,20 @@ def decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
         cur_sort, value, last_id = json.loads(raw)
     except (ValueError, binascii.Error, TypeError, UnicodeDecodeError):
         raise QueryError("The cursor is not valid; start again without it.") from None
-    if cur_sort != sort or not isinstance(last_id, int):
+    if cur_sort != sort:
         raise QueryError("The cursor belongs to another sort order; start again without it.")
+    if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 < last_id < 2**63:
+        raise QueryError("The cursor is not valid; start again without it.")
     name = sort.lstrip("-")
     try:
         if name in ("updated_at", "created_at"):
             value = datetime.fromisoformat(value)
-        elif not isinstance(value, int) or isinstance(value, bool):
+            if value.tzinfo is None:
+                raise ValueError
+            value = value.astimezone(UTC)
+        elif not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
             raise TypeError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise QueryError("The cursor is not valid; start again without it.") from None
     return value, last_id
 
