@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -87,16 +88,22 @@ PageAgent = Annotated[AgentActor, Depends(page_agent)]
 PageCustomer = Annotated[CustomerActor, Depends(page_customer)]
 
 
-async def form_data(request: Request, auth: AuthDep) -> dict[str, Any]:
-    """The submitted form after a CSRF check (multipart file fields kept as UploadFile)."""
+async def form_data(request: Request, auth: AuthDep) -> AsyncIterator[dict[str, Any]]:
+    """The submitted form after a CSRF check (multipart file fields kept as UploadFile).
+
+    The form's temporary upload files are closed once the request is done.
+    """
     form = await request.form(max_files=20, max_fields=200)
-    token = form.get("csrf_token")
-    check_csrf(request, auth, token if isinstance(token, str) else None)
-    data: dict[str, Any] = {}
-    for key in form:
-        values = form.getlist(key)
-        data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
-    return data
+    try:
+        token = form.get("csrf_token")
+        check_csrf(request, auth, token if isinstance(token, str) else None)
+        data: dict[str, Any] = {}
+        for key in form:
+            values = form.getlist(key)
+            data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
+        yield data
+    finally:
+        await form.close()
 
 
 FormData = Annotated[dict[str, Any], Depends(form_data)]
