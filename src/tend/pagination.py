@@ -26,7 +26,9 @@ def _decode(cursor: str) -> int:
         kind, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, TypeError, UnicodeDecodeError):
         raise CursorError("The cursor is not valid; start again without it.") from None
-    if kind != "id" or not isinstance(last_id, int) or isinstance(last_id, bool):
+    if kind != "id" or not isinstance(last_id, int) or isinstance(last_id, bool) or not (
+        0 <= last_id < 2**63
+    ):
         raise CursorError("The cursor is not valid; start again without it.")
     return last_id
 

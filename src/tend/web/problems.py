@@ -129,6 +129,13 @@ def install(app: FastAPI, render_error: Any) -> None:
     for bad in (QueryError, CursorError):
         app.add_exception_handler(bad, _bad_request)
 
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # An id or number past what the database stores (SQLite: 64 bits) in a path, query
+        # or body: bad input, not a crash.
+        return respond(request, 422, "A number in the request is out of range.")
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -97,6 +97,10 @@ def list_tickets(
 ) -> TicketPage:
     if updated_since is not None and updated_since.tzinfo is None:
         raise Problem(400, "updated_since needs a time zone (e.g. 2026-01-31T12:00:00Z).")
+    try:
+        updated_since = updated_since.astimezone(UTC) if updated_since else None
+    except OverflowError:
+        raise Problem(400, "updated_since is out of range.") from None
     filters = queries.TicketFilters(
         status=_split(status), assignee=assignee, team=team, tag=tag, customer=customer,
         organization=organization, priority=_split(priority), channel=channel,
