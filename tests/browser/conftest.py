@@ -58,8 +58,10 @@ def live_server(rt: Runtime) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium per test module: Playwright's sync API keeps an event loop running while
+    it is open, which must not outlive the module (other tests use asyncio.run)."""
     _need_chromium()
     from playwright.sync_api import sync_playwright
 

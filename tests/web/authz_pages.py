@@ -24,7 +24,7 @@ from typing import Any
 from tests.conftest import PASSWORD
 from tests.web.authz import LOGIN, OK, REDIRECT, Ctx, Req, Spec, World, expect
 
-REQUIRE_ALL_PAGES = False
+REQUIRE_ALL_PAGES = True
 
 EVERYONE_REDIRECTED = expect(anonymous=REDIRECT, customer=REDIRECT, light_agent=REDIRECT,
                              partner_agent=REDIRECT, agent=REDIRECT, admin=REDIRECT)
@@ -189,4 +189,212 @@ PAGE_SPECS += [
                   notes="")),
         expect(anonymous=LOGIN, customer=LOGIN, light_agent=403, partner_agent=403,
                agent=REDIRECT, admin=REDIRECT)),
+]
+# --- admin (src/tend/web/admin) and the agent's own account (src/tend/web/account.py) -----------
+
+ADMINS_ONLY = dict(anonymous=LOGIN, customer=LOGIN, light_agent=403, partner_agent=403, agent=403)
+EVERY_AGENT = dict(anonymous=LOGIN, customer=LOGIN)
+
+
+def _agent_form(w: World, c: Ctx) -> Req:
+    """The agent's current values (own: the caller), so the admin's save succeeds."""
+    from tend.agents.models import Agent
+
+    agent_id = w.agent_id(c)
+    with w.rt.db.read() as s:
+        a = s.get(Agent, agent_id)
+        assert a is not None
+        fields = {"email": a.email, "name": a.name, "role": a.role, "is_active": "1",
+                  "team_ids[]": [str(t) for t in sorted(a.team_ids)]}
+    return Req({"agent_id": agent_id}, data=form(c, **fields))
+
+
+def _custom_field(w: World) -> int:
+    if "custom_field" not in w._cache:
+        from tend.access import SYSTEM
+        from tend.tickets.fields import create_custom_field
+
+        with w.rt.db.write() as s:
+            w._cache["custom_field"] = create_custom_field(
+                s, SYSTEM, key="size", label="Size", type="dropdown", options=["s", "l"]).id
+    return int(w._cache["custom_field"])
+
+
+def _field_form(c: Ctx, **extra: Any) -> dict[str, Any]:
+    return form(c, label=f"Size {c.role} {c.whose}", type="dropdown", options="s\nl",
+                active="1", position="0", **extra)
+
+
+def _settings_form(w: World, c: Ctx) -> Req:
+    return Req(data=form(c, helpdesk_name="Matrix desk", customer_label="guest",
+                         customer_label_plural="guests", tiers="standard | Standard",
+                         brand_color="#123456"))
+
+
+def _password_form(w: World, c: Ctx) -> Req:
+    current = PASSWORD if c.own else "not the password"
+    return Req(data=form(c, current_password=current, new_password="a new long password",
+                         confirm_password="a new long password"))
+
+
+def _token_id(w: World, c: Ctx) -> Req:
+    """own: a token of the caller; other: a token of another agent (hidden: 404)."""
+    from tend.agents.models import Agent
+    from tend.auth.actions import create_api_token
+
+    owner = w.agent_id(Ctx(c.role if c.role not in ("anonymous", "customer") else "agent",
+                           c.whose))
+    with w.rt.db.write() as s:
+        agent = s.get(Agent, owner)
+        assert agent is not None
+        create_api_token(s, agent, "matrix")
+        from tend.auth.queries import api_tokens_of
+
+        return Req({"token_id": api_tokens_of(s, owner)[0].id}, data=form(c))
+
+
+PAGE_SPECS += [
+    Spec("GET", "/admin", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/agents", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/agents/new", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/agents/new", lambda w, c: Req(data=form(
+        c, email=f"{w.unique('new')}@tend.example", name="New Agent", role="agent",
+        password="a long enough password", is_active="1")),
+        expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/agents/{agent_id}", lambda w, c: Req({"agent_id": w.agent_id(c)}),
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/agents/{agent_id}", _agent_form, expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("POST", "/admin/agents/{agent_id}/2fa/disable",
+         lambda w, c: Req({"agent_id": w.agent_id(c)}, data=form(c)),
+         expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/teams", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/teams/new", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/teams/new", lambda w, c: Req(data=form(c, name=w.unique("Team "))),
+         expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/teams/{team_id}", lambda w, c: Req({"team_id": w.team_id(c)}),
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/teams/{team_id}", lambda w, c: Req(
+        {"team_id": w.team_id(c)}, data=form(c, name=w.unique("Team "), description="")),
+        expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/fields", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/fields/new", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/fields/new", lambda w, c: Req(
+        data=_field_form(c, key=w.unique("f"))), expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/fields/{field_id}", lambda w, c: Req({"field_id": _custom_field(w)}),
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/fields/{field_id}", lambda w, c: Req(
+        {"field_id": _custom_field(w)}, data=_field_form(c)),
+        expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/settings", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/settings", _settings_form, expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/roles", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/agent/account", lambda w, c: Req(), expect(
+        **EVERY_AGENT, light_agent=OK, partner_agent=OK, agent=OK, admin=OK)),
+    Spec("POST", "/agent/account/password", _password_form, expect(
+        **EVERY_AGENT, light_agent=(REDIRECT, 422), partner_agent=(REDIRECT, 422),
+        agent=(REDIRECT, 422), admin=(REDIRECT, 422))),
+    Spec("POST", "/agent/account/2fa/start", lambda w, c: Req(data=form(c)), expect(
+        **EVERY_AGENT, light_agent=OK, partner_agent=OK, agent=OK, admin=OK)),
+    # Without a set-up signed for the caller, enabling is refused for everyone.
+    Spec("POST", "/agent/account/2fa/enable", lambda w, c: Req(data=form(
+        c, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", signature="0" * 64, code="123456")),
+        expect(**EVERY_AGENT, light_agent=422, partner_agent=422, agent=422, admin=422)),
+    Spec("POST", "/agent/account/2fa/disable", lambda w, c: Req(data=form(
+        c, current_password=PASSWORD if c.own else "not the password")), expect(
+        **EVERY_AGENT, light_agent=(REDIRECT, 422), partner_agent=(REDIRECT, 422),
+        agent=(REDIRECT, 422), admin=(REDIRECT, 422))),
+    Spec("POST", "/agent/account/tokens", lambda w, c: Req(data=form(c, name="matrix")), expect(
+        **EVERY_AGENT, light_agent=OK, partner_agent=OK, agent=OK, admin=OK)),
+    Spec("POST", "/agent/account/tokens/{token_id}/revoke", _token_id, expect(
+        **EVERY_AGENT, light_agent=(REDIRECT, 404), partner_agent=(REDIRECT, 404),
+        agent=(REDIRECT, 404), admin=(REDIRECT, 404))),
+]
+
+
+# --- customer portal (src/tend/web/portal) -------------------------------------------------------
+
+CUSTOMER_ONLY = dict(anonymous=LOGIN, light_agent=LOGIN, partner_agent=LOGIN, agent=LOGIN,
+                     admin=LOGIN)
+ANYONE = dict(anonymous=OK, customer=OK, light_agent=OK, partner_agent=OK, agent=OK, admin=OK)
+
+
+def _login_link(w: World, c: Ctx) -> str:
+    """Own: a valid link for Carla; other: a token that was never issued."""
+    if not c.own:
+        return "never-issued-token"
+    from tend.auth.actions import create_login_link
+    from tend.customers.models import Customer
+
+    with w.rt.db.write() as s:
+        carla = s.get(Customer, w.cast.carla.id)
+        assert carla is not None
+        return create_login_link(s, carla, w.cast.carla.email, 600)
+
+
+def _portal_number(w: World, c: Ctx) -> int:
+    """Own: Carla's ticket; other: Dan's (whatever the caller's role)."""
+    from tend.tickets.models import Ticket
+
+    ticket_id = w.new_ticket(Ctx(role="customer", whose=c.whose, csrf=c.csrf))
+    with w.rt.db.read() as s:
+        t = s.get(Ticket, ticket_id)
+        assert t is not None
+        return t.number
+
+
+def _portal_login(w: World, c: Ctx) -> Req:
+    """Own: a proper sign-in link request; other: the same with a forged CSRF token."""
+    w.reset_rate_limits()
+    fields = form(c, email=w.cast.carla.email)
+    if not c.own:
+        fields["csrf_token"] = "forged"
+    return Req(data=fields)
+
+
+def _portal_new_request(w: World, c: Ctx) -> Req:
+    w.reset_rate_limits()
+    return Req(data=form(c, subject="Help", body="Please help me", name="Visitor",
+                         email=f"{w.unique('v')}@example.com"))
+
+
+def _portal_attachment(w: World, c: Ctx) -> int:
+    return w.attachment(Ctx(role="customer", whose=c.whose, csrf=c.csrf))
+
+
+PAGE_SPECS += [
+    Spec("GET", "/portal", lambda w, c: Req(), expect(**ANYONE)),
+    Spec("GET", "/portal/login", lambda w, c: Req(), expect(
+        anonymous=OK, customer=REDIRECT, light_agent=OK, partner_agent=OK, agent=OK,
+        admin=OK)),
+    Spec("POST", "/portal/login", lambda w, c: _portal_login(w, c),
+         expect(anonymous=(OK, 403), customer=(OK, 403), light_agent=(OK, 403),
+                partner_agent=(OK, 403), agent=(OK, 403), admin=(OK, 403))),
+    Spec("GET", "/portal/auth/{token}", lambda w, c: Req({"token": _login_link(w, c)}),
+         expect(anonymous=(OK, 410), customer=(OK, 410), light_agent=(OK, 410),
+                partner_agent=(OK, 410), agent=(OK, 410), admin=(OK, 410))),
+    Spec("POST", "/portal/auth/{token}", lambda w, c: Req({"token": _login_link(w, c)},
+                                                          data=form(c)),
+         expect(anonymous=(REDIRECT, 410), customer=(REDIRECT, 410),
+                light_agent=(REDIRECT, 410), partner_agent=(REDIRECT, 410),
+                agent=(REDIRECT, 410), admin=(REDIRECT, 410))),
+    Spec("GET", "/portal/lang/{code}", lambda w, c: Req({"code": "es" if c.own else "xx"}),
+         expect(anonymous=(REDIRECT, 404), customer=(REDIRECT, 404),
+                light_agent=(REDIRECT, 404), partner_agent=(REDIRECT, 404),
+                agent=(REDIRECT, 404), admin=(REDIRECT, 404))),
+    Spec("GET", "/portal/password", lambda w, c: Req(), expect(customer=OK, **CUSTOMER_ONLY)),
+    Spec("POST", "/portal/password", lambda w, c: Req(data=form(
+        c, password="a much longer password", password_confirm="a much longer password")),
+        expect(customer=REDIRECT, **CUSTOMER_ONLY)),
+    Spec("GET", "/portal/requests/new", lambda w, c: Req(), expect(**ANYONE)),
+    Spec("POST", "/portal/requests/new", lambda w, c: _portal_new_request(w, c),
+         expect(anonymous=OK, customer=REDIRECT, light_agent=OK, partner_agent=OK, agent=OK,
+                admin=OK)),
+    Spec("GET", "/portal/requests/{number}", lambda w, c: Req({"number": _portal_number(w, c)}),
+         expect(customer=(OK, 404), **CUSTOMER_ONLY)),
+    Spec("POST", "/portal/requests/{number}/reply", lambda w, c: Req(
+        {"number": _portal_number(w, c)}, data=form(c, body="Thanks, one more thing")),
+        expect(customer=(REDIRECT, 404), **CUSTOMER_ONLY)),
+    Spec("GET", "/portal/attachments/{attachment_id}",
+         lambda w, c: Req({"attachment_id": _portal_attachment(w, c)}),
+         expect(customer=(OK, 404), **CUSTOMER_ONLY)),
 ]
