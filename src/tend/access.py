@@ -188,6 +188,12 @@ def sees_notes(actor: Actor) -> bool:
     return not isinstance(actor, CustomerActor)
 
 
+def sees_internal_fields(actor: Actor) -> bool:
+    """Team, tags, the owner's address and custom fields not marked customer-visible are for
+    agents; a customer sees their ticket's subject, status, priority, replies and owner's name."""
+    return sees_notes(actor)
+
+
 def message_filter(actor: Actor) -> ColumnElement[bool]:
     from tend.tickets.models import Message
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-T = TypeVar("T")
+
+class HasId(Protocol):
+    id: Any
+
+
+T = TypeVar("T", bound=HasId)
 
 
 class CursorError(ValueError):
@@ -44,4 +49,4 @@ def page_by_id(
     rows = list(session.scalars(stmt.order_by(id_column).limit(limit + 1)).unique())
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (_encode(getattr(rows[-1], "id")) if more else None)
+    return rows, (_encode(rows[-1].id) if more else None)

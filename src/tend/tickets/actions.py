@@ -109,8 +109,8 @@ def create_ticket(
     if isinstance(actor, CustomerActor):
         if actor.id != requester.id:
             raise Forbidden("Customers can only open tickets for themselves.")
-        if team_id is not None or assignee_id is not None or custom_fields:
-            raise Forbidden("Customers cannot set the team, assignee or internal fields.")
+        if team_id is not None or assignee_id is not None or custom_fields or tags:
+            raise Forbidden("Customers cannot set the team, assignee, tags or internal fields.")
     else:
         require(actor, Permission.TICKETS_CREATE)
         if isinstance(actor, AgentActor) and actor.role is Role.PARTNER_AGENT and team_id is None:

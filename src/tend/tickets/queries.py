@@ -57,6 +57,10 @@ def timeline(session: Session, actor: Actor, ticket: Ticket) -> list[Message]:
     )
 
 
+def customer_visible_fields(session: Session) -> set[str]:
+    return set(session.scalars(select(CustomField.key).where(CustomField.customer_visible)))
+
+
 def access_message(session: Session, actor: Actor, ticket: Ticket, message_id: int) -> Message:
     message = session.execute(
         select(Message).where(

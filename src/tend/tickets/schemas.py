@@ -99,7 +99,7 @@ class TicketOut(BaseModel):
     tags: list[str]
     custom_fields: dict[str, Any]
     merged_into_id: int | None
-    message_count: int
+    message_count: int | None = Field(description="Null for customers (notes are not theirs).")
     reopen_count: int
     created_at: datetime
     updated_at: datetime
@@ -109,6 +109,17 @@ class TicketOut(BaseModel):
     assigned_at: datetime | None
     solved_at: datetime | None
     closed_at: datetime | None
+
+    @classmethod
+    def for_customer(cls, t: Ticket, visible_fields: set[str]) -> TicketOut:
+        """What a customer may see of their own ticket (access.sees_internal_fields)."""
+        out = cls.of(t)
+        return out.model_copy(update={
+            "assignee": PersonOut(id=t.assignee.id, name=t.assignee.name) if t.assignee else None,
+            "team": None, "tags": [],
+            "custom_fields": {k: v for k, v in t.custom_fields.items() if k in visible_fields},
+            "message_count": None,
+        })
 
     @classmethod
     def of(cls, t: Ticket) -> TicketOut:

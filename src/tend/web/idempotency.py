@@ -14,7 +14,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tend.idempotency import store
+from tend.web.deps import SESSION_COOKIE
 from tend.web.middleware import send_problem
+
+
+def _credential(headers: dict[bytes, bytes]) -> str:
+    """Who sent the key: the bearer token, else the session cookie (other cookies don't count)."""
+    auth = headers.get(b"authorization")
+    if auth:
+        return auth.decode("latin-1")
+    for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE:
+            return f"session:{value}"
+    return ""
 
 
 class Idempotency:
@@ -38,8 +51,7 @@ class Idempotency:
             await send_problem(send, 400, "Bad request",
                                "Idempotency-Key must be 1 to 255 printable characters.")
             return
-        credential = (headers.get(b"authorization") or headers.get(b"cookie") or b"").decode(
-            "latin-1")
+        credential = _credential(headers)
         # Read the whole body (BodyLimit, outside us, bounds it) so it can be hashed and replayed.
         chunks: list[bytes] = []
         while True:

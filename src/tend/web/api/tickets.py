@@ -6,14 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from tend.access import AgentActor, CustomerActor, NotFound, Permission, require
+from tend.access import (
+    Actor,
+    AgentActor,
+    CustomerActor,
+    NotFound,
+    Permission,
+    require,
+    sees_internal_fields,
+)
 from tend.attachments.actions import store_uploads
 from tend.attachments.files import check_upload
 from tend.customers.actions import find_or_create_by_email
 from tend.customers.models import Customer
 from tend.tickets import actions, queries
+from tend.tickets.models import Ticket
 from tend.tickets.schemas import (
     BulkResponse,
     BulkResultOut,
@@ -73,7 +83,7 @@ def create_ticket(data: TicketCreate, rt: RuntimeDep, actor: ApiActor) -> Ticket
             priority=data.priority, channel=data.channel, tags=data.tags, team_id=data.team_id,
             assignee_id=data.assignee_id, custom_fields=data.custom_fields,
         )
-        return TicketOut.of(ticket)
+        return _out(session, actor, [ticket])[0]
 
 
 @router.get("/tickets", response_model=TicketPage)
@@ -108,8 +118,15 @@ def list_tickets(
     )
     with rt.db.read() as session:
         page = queries.list_tickets(session, actor, filters, sort=sort, cursor=cursor, limit=limit)
-        return TicketPage(items=[TicketOut.of(t) for t in page.items],
-                          next_cursor=page.next_cursor)
+        return TicketPage(items=_out(session, actor, page.items), next_cursor=page.next_cursor)
+
+
+def _out(session: Session, actor: Actor, tickets: list[Ticket]) -> list[TicketOut]:
+    """Tickets as `actor` may see them: customers get no internal fields."""
+    if sees_internal_fields(actor):
+        return [TicketOut.of(t) for t in tickets]
+    visible = queries.customer_visible_fields(session)
+    return [TicketOut.for_customer(t, visible) for t in tickets]
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:
@@ -119,7 +136,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 def get_ticket(ticket_id: int, rt: RuntimeDep, actor: ApiActor) -> TicketOut:
     with rt.db.read() as session:
-        return TicketOut.of(queries.access_ticket(session, actor, ticket_id))
+        return _out(session, actor, [queries.access_ticket(session, actor, ticket_id)])[0]
 
 
 @router.patch("/tickets/{ticket_id}", response_model=TicketOut)
