@@ -54,8 +54,15 @@ def _empty(rt: Runtime) -> None:
         # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites files on PostgreSQL).
         for name in tables:
             conn.execute(text(f"DELETE FROM {name}"))
+        # SQLite reuses max(rowid) + 1, so ids restart at 1 by themselves; PostgreSQL needs
+        # its sequences reset.
         if rt.db.dialect == "postgresql":
-            conn.execute(text("ALTER SEQUENCE ticket_number_seq RESTART WITH 1"))
+            sequences = conn.execute(text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = 'public'")).scalars().all()
+            for name in sequences:
+                conn.execute(text(f"ALTER SEQUENCE {name} RESTART WITH 1"))
+
 
 
 @pytest.fixture(autouse=True, scope="session")

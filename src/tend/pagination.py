@@ -10,6 +10,8 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from tend.ids import is_id
+
 
 class HasId(Protocol):
     id: Any
@@ -31,9 +33,7 @@ def _decode(cursor: str) -> int:
         kind, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, TypeError, UnicodeDecodeError):
         raise CursorError("The cursor is not valid; start again without it.") from None
-    if kind != "id" or not isinstance(last_id, int) or isinstance(last_id, bool) or not (
-        0 <= last_id < 2**63
-    ):
+    if kind != "id" or not is_id(last_id):
         raise CursorError("The cursor is not valid; start again without it.")
     return last_id
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
@@ -135,6 +136,7 @@ def install(app: FastAPI, render_error: Any) -> None:
         return respond(request, 422, "A number in the request is out of range.")
 
     app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)  # e.g. PostgreSQL "integer out of range"
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -14,13 +14,13 @@ from tend.agents.queries import all_teams, assignable_agents
 from tend.attachments.files import AttachmentError
 from tend.customers.actions import CustomerError
 from tend.customers.rules import IdentityError
+from tend.ids import MAX_ID
 from tend.pagination import CursorError
 from tend.tickets.queries import QueryError
 from tend.tickets.rules import RuleError
 from tend.web.problems import Problem
 
-MAX_ID = 2**53
-# Ids and numbers in paths: larger values cannot be rows (and overflow SQLite integers).
+# Ids and numbers in paths: larger values cannot be rows (and overflow database integers).
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 # Errors an HTML form shows next to what the user typed instead of an error page.

@@ -20,6 +20,7 @@ from tend.config.queries import get_config
 from tend.customers.actions import find_or_create_by_email
 from tend.customers.models import Customer
 from tend.customers.rules import IdentityError, normalize_email
+from tend.ids import MAX_ID
 from tend.tickets.actions import MAX_BODY_CHARS, add_message, create_ticket
 from tend.tickets.models import Ticket
 from tend.tickets.queries import (
@@ -55,7 +56,6 @@ MAX_NAME = 200
 # Signed-out submissions create customers and send email: a few per hour per IP is plenty.
 SUBMISSIONS_PER_IP = 10
 SUBMISSION_WINDOW_SECONDS = 3600
-MAX_ID = 2**63 - 1  # larger path numbers cannot exist (and would overflow the database driver)
 
 
 @router.get("/portal")
