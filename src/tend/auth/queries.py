@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from tend.agents.models import Agent
+from tend.access import AgentActor
+from tend.agents.models import Agent, Role, team_members
 from tend.auth.credentials import digest
 from tend.auth.models import ApiToken, LoginLink, WebSession
 from tend.db import utcnow
 
 
-def agent_for_api_token(session: Session, token: str) -> Agent | None:
+def actor_for_api_token(session: Session, token: str) -> AgentActor | None:
+    """The agent a valid, unrevoked token acts as (two light queries: every API call runs it)."""
     row = session.execute(
-        select(ApiToken, Agent)
-        .join(Agent, Agent.id == ApiToken.agent_id)
-        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
-        .options(selectinload(Agent.teams))
+        select(Agent.id, Agent.role, Agent.name)
+        .join(ApiToken, ApiToken.agent_id == Agent.id)
+        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None),
+               Agent.is_active)
     ).first()
     if row is None:
         return None
-    _, agent = row
-    return agent if agent.is_active else None
+    team_ids = session.scalars(
+        select(team_members.c.team_id).where(team_members.c.agent_id == row.id)
+    )
+    return AgentActor(id=row.id, role=Role(row.role), name=row.name,
+                      team_ids=frozenset(team_ids))
 
 
 def touch_api_token(session: Session, token: str) -> None:

@@ -63,10 +63,10 @@ def _resolve(request: Request, rt: Runtime) -> Auth:
             raise Problem(401, "Send your API token as 'Authorization: Bearer <token>'.")
         token = token.strip()
         with rt.db.read() as session:
-            agent = auth_queries.agent_for_api_token(session, token)
-            if agent is None:
-                raise Problem(401, "This API token is not valid (revoked, expired or mistyped).")
-            auth = Auth(actor_for(agent), agent=agent, via_token=True)
+            actor = auth_queries.actor_for_api_token(session, token)
+        if actor is None:
+            raise Problem(401, "This API token is not valid (revoked, expired or mistyped).")
+        auth = Auth(actor, via_token=True)
         _touch_token(rt, token)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
