@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
@@ -50,14 +50,7 @@ class TicketUpdate(Strict):
     remove_tags: list[Tag] | None = Field(default=None, max_length=50)
     custom_fields: dict[str, Any] | None = Field(default=None, max_length=100)
 
-    def changes(self) -> dict[str, Any]:
-        """Only the fields the client sent (null clears team and assignee)."""
-        data = self.model_dump(exclude_unset=True)
-        for key in ("subject", "status", "priority", "tags", "add_tags", "remove_tags",
-                    "custom_fields"):
-            if key in data and data[key] is None:
-                raise ValueError(f"{key} cannot be null")
-        return data
+    NULLABLE: ClassVar[tuple[str, ...]] = ("team_id", "assignee_id")  # null unassigns
 
 
 class MessageCreate(Strict):

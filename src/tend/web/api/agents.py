@@ -6,7 +6,7 @@ from tend.agents import actions, queries
 from tend.agents.models import Agent
 from tend.agents.schemas import AgentCreate, AgentList, AgentOut, AgentUpdate
 from tend.web.deps import ApiAgent, RuntimeDep
-from tend.web.problems import Problem
+from tend.web.patching import patch_changes
 
 router = APIRouter(tags=["agents"])
 
@@ -35,10 +35,7 @@ def get_agent(agent_id: int, rt: RuntimeDep, actor: ApiAgent) -> AgentOut:
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut)
 def update_agent(agent_id: int, data: AgentUpdate, rt: RuntimeDep, actor: ApiAgent) -> AgentOut:
-    changes = data.model_dump(exclude_unset=True)
-    for key, value in changes.items():
-        if value is None:
-            raise Problem(422, f"{key}: cannot be null")
+    changes = patch_changes(data)
     if "email" in changes:
         changes["email"] = str(changes["email"])
     with rt.db.write() as session:

@@ -10,6 +10,7 @@ from tend.customers.models import Customer
 from tend.customers.schemas import CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate
 from tend.pagination import page_by_id
 from tend.web.deps import ApiAgent, RuntimeDep
+from tend.web.patching import patch_changes
 from tend.web.problems import Problem
 
 router = APIRouter(tags=["customers"])
@@ -63,10 +64,7 @@ def get_customer(customer_id: int, rt: RuntimeDep, actor: ApiAgent) -> CustomerO
 @router.patch("/customers/{customer_id}", response_model=CustomerOut)
 def update_customer(customer_id: int, data: CustomerUpdate, rt: RuntimeDep,
                     actor: ApiAgent) -> CustomerOut:
-    changes = data.model_dump(exclude_unset=True)
-    for key in ("name", "tier", "tags", "notes", "attributes"):
-        if key in changes and changes[key] is None:
-            raise Problem(422, f"{key}: cannot be null")
+    changes = patch_changes(data, nullable=("organization_id", "locale", "time_zone"))
     with rt.db.write() as session:
         customer = queries.access_customer(session, actor, customer_id)
         _check_tier(changes.get("tier"), get_config(session).tier_keys)

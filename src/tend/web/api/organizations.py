@@ -14,7 +14,7 @@ from tend.customers.schemas import (
 )
 from tend.pagination import page_by_id
 from tend.web.deps import ApiAgent, RuntimeDep
-from tend.web.problems import Problem
+from tend.web.patching import patch_changes
 
 router = APIRouter(tags=["organizations"])
 
@@ -55,10 +55,7 @@ def get_organization(organization_id: int, rt: RuntimeDep, actor: ApiAgent) -> O
 @router.patch("/organizations/{organization_id}", response_model=OrganizationOut)
 def update_organization(organization_id: int, data: OrganizationUpdate, rt: RuntimeDep,
                         actor: ApiAgent) -> OrganizationOut:
-    changes = data.model_dump(exclude_unset=True)
-    for key, value in changes.items():
-        if value is None:
-            raise Problem(422, f"{key}: cannot be null")
+    changes = patch_changes(data)
     with rt.db.write() as session:
         org = queries.access_organization(session, actor, organization_id)
         actions.update_organization(session, actor, org, changes)

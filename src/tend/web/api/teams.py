@@ -6,7 +6,7 @@ from tend.agents import actions, queries
 from tend.agents.models import Team
 from tend.agents.schemas import TeamCreate, TeamList, TeamOut, TeamUpdate
 from tend.web.deps import ApiAgent, RuntimeDep
-from tend.web.problems import Problem
+from tend.web.patching import patch_changes
 
 router = APIRouter(tags=["teams"])
 
@@ -34,10 +34,7 @@ def get_team(team_id: int, rt: RuntimeDep, actor: ApiAgent) -> TeamOut:
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
 def update_team(team_id: int, data: TeamUpdate, rt: RuntimeDep, actor: ApiAgent) -> TeamOut:
-    changes = data.model_dump(exclude_unset=True)
-    for key, value in changes.items():
-        if value is None:
-            raise Problem(422, f"{key}: cannot be null")
+    changes = patch_changes(data)
     with rt.db.write() as session:
         team = queries.access_team(session, actor, team_id)
         return TeamOut.of(actions.update_team(session, actor, team, changes))

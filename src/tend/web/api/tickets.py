@@ -38,6 +38,7 @@ from tend.tickets.schemas import (
     TicketUpdate,
 )
 from tend.web.deps import ApiActor, ApiAgent, RuntimeDep
+from tend.web.patching import patch_changes
 from tend.web.problems import Problem, validation_detail
 
 router = APIRouter(tags=["tickets"])
@@ -142,10 +143,7 @@ def get_ticket(ticket_id: int, rt: RuntimeDep, actor: ApiActor) -> TicketOut:
 @router.patch("/tickets/{ticket_id}", response_model=TicketOut)
 def update_ticket(ticket_id: int, data: TicketUpdate, rt: RuntimeDep,
                   actor: ApiAgent) -> TicketOut:
-    try:
-        changes = data.changes()
-    except ValueError as exc:
-        raise Problem(422, str(exc)) from None
+    changes = patch_changes(data, nullable=TicketUpdate.NULLABLE)
     with rt.db.write() as session:
         ticket = queries.access_ticket(session, actor, ticket_id)
         actions.update_ticket(session, actor, ticket, changes)
@@ -166,10 +164,7 @@ def merge_ticket(ticket_id: int, data: MergeRequest, rt: RuntimeDep,
 def bulk_update(data: BulkUpdate, rt: RuntimeDep, actor: ApiAgent) -> BulkResponse:
     """Apply the same changes to up to 100 tickets; each succeeds or fails on its own."""
     require(actor, Permission.TICKETS_UPDATE)
-    try:
-        changes = data.changes.changes()
-    except ValueError as exc:
-        raise Problem(422, str(exc)) from None
+    changes = patch_changes(data.changes, nullable=TicketUpdate.NULLABLE)
     with rt.db.write() as session:
         tickets, missing = [], []
         for ticket_id in dict.fromkeys(data.ids):
