@@ -12,6 +12,7 @@ from tend.access import AgentActor
 from tend.attachments.actions import store_uploads
 from tend.attachments.files import Upload, check_upload
 from tend.attachments.queries import access_attachment
+from tend.audit.history import history_lines
 from tend.audit.queries import ticket_history
 from tend.runtime import Runtime
 from tend.tickets import actions
@@ -34,7 +35,6 @@ from tend.web.agent.common import (
     parse_id,
     split_tags,
 )
-from tend.web.agent.history import history_lines
 from tend.web.deps import RuntimeDep
 from tend.web.downloads import attachment_response
 from tend.web.pagekit import FormData, PageAgent, field, redirect, render

@@ -1,4 +1,5 @@
-"""Audit events of a ticket as readable lines: who, when, what, before → after."""
+"""A ticket's audit events as readable lines: who, when, what, before → after (names looked up
+once per page)."""
 
 from __future__ import annotations
 
