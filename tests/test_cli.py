@@ -58,3 +58,17 @@ def test_production_refuses_development_secrets(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("TEND_SECRET_KEY", raising=False)
     r = CliRunner().invoke(main, ["migrate", "--data-dir", str(tmp_path)])
     assert r.exit_code != 0 and "TEND_SECRET_KEY" in r.output
+
+
+def test_console_outbox_never_prints_links_in_production(capsys: pytest.CaptureFixture[str],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    from tend.notify import ConsoleOutbox, Notice
+
+    notice = Notice(to="c@example.com", subject="Sign in", body="...", link="http://x/secret")
+    ConsoleOutbox(show_links=True).send(notice)
+    assert "http://x/secret" in capsys.readouterr().out
+    quiet = ConsoleOutbox(show_links=False)
+    quiet.send(notice)
+    assert "secret" not in capsys.readouterr().out
+    assert all("secret" not in r.getMessage() for r in caplog.records)
+    assert quiet.sent[-1] == notice

@@ -8,8 +8,9 @@ instead of failing half-way; readers never block writers (WAL).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,13 @@ class Database:
         if url.startswith("sqlite"):
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(url)
+        # SQLite has one writer. Its busy handler makes waiting writers sleep and poll, which
+        # turns contention into long, unfair tails; queueing them on a lock in the process
+        # hands the write lock over at once, in order. Other processes still wait on the
+        # busy timeout. PostgreSQL needs no such lock.
+        self._write_lock: AbstractContextManager[object] = (
+            threading.RLock() if url.startswith("sqlite") else nullcontext()
+        )
         info = {"bus": bus}
         self._read = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._write = sessionmaker(
@@ -136,7 +144,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A unit of work: commits at the end of the block, rolls back on error."""
-        with self._write() as session, session.begin():
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -39,5 +39,5 @@ def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = N
     return Runtime(
         settings=settings, db=db, bus=bus,
         store=LocalStore(settings.data_dir / "attachments"),
-        outbox=outbox or ConsoleOutbox(),
+        outbox=outbox or ConsoleOutbox(show_links=settings.environment != "production"),
     )

@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 from tend.agents.models import Agent
 from tend.auth.credentials import digest, new_token
 from tend.auth.models import ApiToken, LoginLink, WebSession
+from tend.auth.passwords import hash_password, needs_rehash, verify_password
 from tend.customers.models import Customer
 from tend.db import utcnow
+from tend.events import emit
+from tend.events.catalog import ActorRef, CustomerUpdated
 
 API_TOKEN_PREFIX = "tend_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -113,3 +116,27 @@ def web_session_row(
     session: Session, token_hash: str | None, *, token: str | None = None
 ) -> WebSession | None:
     return session.get(WebSession, token_hash or digest(token or ""))
+
+
+def check_password(session: Session, owner: Agent | Customer | None, password: str) -> bool:
+    """Verify a sign-in password (constant effort for unknown owners) and upgrade an old hash."""
+    stored = owner.password_hash if owner is not None else None
+    if not verify_password(stored, password) or owner is None or stored is None:
+        return False
+    if needs_rehash(stored):
+        owner.password_hash = hash_password(password)
+    return True
+
+
+def set_customer_password(session: Session, customer: Customer, password: str) -> None:
+    """The caller has checked the password's strength (and shows its own message)."""
+    customer.password_hash = hash_password(password)
+    emit(session, CustomerUpdated(actor=ActorRef("customer", customer.id),
+                                  customer_id=customer.id, changes={"password": ("***", "***")}))
+
+
+def verify_link_address(customer: Customer, email: str) -> None:
+    """Following a sign-in link proved that the address belongs to the customer."""
+    for identity in customer.identities:
+        if identity.channel == "email" and identity.address == email:
+            identity.verified = True

@@ -28,14 +28,23 @@ class Outbox(Protocol):
 
 
 class ConsoleOutbox:
-    """Prints notices to standard output and keeps the last ones (for tests and demo)."""
+    """Prints notices to standard output and keeps the last ones (for tests and demo).
 
-    def __init__(self, keep: int = 100, echo: bool = True) -> None:
+    Sign-in links are credentials: they are printed only outside production (`show_links`);
+    in production the console says that no mail transport is configured instead.
+    """
+
+    def __init__(self, keep: int = 100, echo: bool = True, show_links: bool = True) -> None:
         self.sent: deque[Notice] = deque(maxlen=keep)
         self.echo = echo
+        self.show_links = show_links
 
     def send(self, notice: Notice) -> None:
         self.sent.append(notice)
-        if self.echo:
+        if not self.echo:
+            return
+        if self.show_links:
             print(f"[tend outbox] to {notice.to}: {notice.subject}"
                   + (f"\n  {notice.link}" if notice.link else ""), file=sys.stdout, flush=True)
+        else:
+            log.warning("no mail transport is configured: a notice to a customer was not sent")

@@ -9,7 +9,6 @@ from tend.agents.models import Agent
 from tend.agents.queries import agent_by_email
 from tend.auth import actions as auth_actions
 from tend.auth import ratelimit, totp
-from tend.auth.passwords import hash_password, needs_rehash, verify_password
 from tend.db import utcnow
 from tend.web.deps import SESSION_COOKIE, AuthDep, RuntimeDep
 from tend.web.pagekit import (
@@ -53,25 +52,22 @@ def login(request: Request, rt: RuntimeDep, form: FormData) -> Response:
                for k in keys):
             return fail("Too many sign-in attempts. Wait a few minutes and try again.", 429)
         agent = agent_by_email(session, email) if email else None
-        ok = verify_password(agent.password_hash if agent else None, password)
-        if not ok or agent is None or not agent.is_active:
+        ok = auth_actions.check_password(session, agent, password)  # same effort if unknown
+        if agent is None or not ok or not agent.is_active:
             for k in keys:
                 ratelimit.hit(session, k, s.login_window_seconds)
-            failed = True
+            new = None
         else:
-            failed = False
             ratelimit.reset(session, keys[1])
-            if agent.password_hash and needs_rehash(agent.password_hash):
-                agent.password_hash = hash_password(password)
+            needs_totp = agent.totp_enabled
             new = auth_actions.start_session(
                 session, agent=agent, max_age_seconds=s.session_max_age_seconds,
-                awaiting_totp=agent.totp_enabled,
-                user_agent=request.headers.get("user-agent", ""))
-            if not agent.totp_enabled:
+                awaiting_totp=needs_totp, user_agent=request.headers.get("user-agent", ""))
+            if not needs_totp:
                 agent.last_login_at = utcnow()
-    if failed:
+    if new is None:
         return fail("That email and password do not match an active agent.", 401)
-    response = redirect(f"/login/2fa?next={nxt}" if agent.totp_enabled else nxt)
+    response = redirect(f"/login/2fa?next={nxt}" if needs_totp else nxt)
     set_session_cookie(request, response, new.token)
     return response
 

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from tend.access import NotFound
+from tend.auth import actions as auth_actions
 from tend.auth.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
     check_password_strength,
-    hash_password,
 )
 from tend.config.queries import get_config
 from tend.customers.models import Customer
@@ -81,7 +81,7 @@ def set_password(request: Request, rt: RuntimeDep, actor: PageCustomer,
         customer = session.get(Customer, actor.id)
         if customer is None:
             raise NotFound("This customer no longer exists.")
-        customer.password_hash = hash_password(password)
+        auth_actions.set_customer_password(session, customer, password)
         email, name = customer.email, customer.name
         helpdesk = get_config(session).helpdesk_name
     if email:

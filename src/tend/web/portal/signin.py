@@ -10,7 +10,6 @@ from starlette.responses import Response
 from tend.auth import actions as auth_actions
 from tend.auth import queries as auth_queries
 from tend.auth import ratelimit
-from tend.auth.passwords import hash_password, needs_rehash, verify_password
 from tend.config.queries import get_config
 from tend.customers.actions import find_customer_by_identity
 from tend.customers.models import Customer
@@ -101,15 +100,13 @@ def _password_sign_in(request: Request, rt: RuntimeDep, form: FormData, nxt: str
             error, status = _("Too many sign-in attempts. Wait a few minutes and try again."), 429
         else:
             customer = find_customer_by_identity(session, "email", email) if email else None
-            if not verify_password(customer.password_hash if customer else None, password) \
-                    or customer is None or customer.password_hash is None:
+            ok = auth_actions.check_password(session, customer, password)  # same effort if unknown
+            if customer is None or not ok:
                 for k in keys:
                     ratelimit.hit(session, k, s.login_window_seconds)
                 error, status = _("That email address and password do not match."), 401
             else:
                 ratelimit.reset(session, keys[1])
-                if needs_rehash(customer.password_hash):
-                    customer.password_hash = hash_password(password)
                 new = _start(request, rt, session, customer)
     if error is not None or new is None:
         return page(request, "portal/login.html", {
@@ -151,10 +148,7 @@ def use_link(request: Request, token: str, rt: RuntimeDep, form: FormData) -> Re
         link = auth_queries.login_link(session, token)
         customer = auth_actions.consume_login_link(session, token)
         if customer is not None and link is not None:
-            # Following the link proved the address belongs to this customer.
-            for identity in customer.identities:
-                if identity.channel == "email" and identity.address == link.email:
-                    identity.verified = True
+            auth_actions.verify_link_address(customer, link.email)
             new = _start(request, rt, session, customer)
     if new is None:
         return page(request, "portal/link_invalid.html", status_code=410)
