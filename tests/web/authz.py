@@ -52,7 +52,8 @@ LOGIN = "login"  # a 3xx to a sign-in page (/login or /portal/login)
 Outcome = str | int
 Expect = dict[str, Outcome | tuple[Outcome, Outcome]]
 
-PUBLIC_ROUTES = {("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", "/healthz")}
+PUBLIC_ROUTES = {("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", "/healthz"),
+                 ("GET", "/brand.css")}
 
 
 @pytest.fixture

@@ -398,3 +398,19 @@ def test_roles_page_shows_the_real_permission_matrix(client: TestClient, cast: C
         cells = re.findall(r'<td class="(yes|no)"', row.group(1))
         assert cells == ["yes" if permission in ROLE_PERMISSIONS[r] else "no" for r in Role]
     assert "An outsourced agent" in html
+
+
+def test_brand_colour_reaches_every_page_as_css(client: TestClient, cast: Cast,
+                                                rt: Runtime) -> None:
+    from tend.access import SYSTEM
+    from tend.config.actions import update_config
+
+    css = client.get("/brand.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert "--brand: #1f6f5c" in css.text and "--brand-ink: #ffffff" in css.text
+    with rt.db.write() as s:
+        update_config(s, SYSTEM, {"brand_color": "#FFD500"})  # light: text must turn dark
+    css = client.get("/brand.css").text
+    assert "--brand: #ffd500" in css and "--brand-ink: #111111" in css
+    assert "--brand-dark: #ccaa00" in css
+    assert '<link rel="stylesheet" href="/brand.css">' in client.get("/login").text

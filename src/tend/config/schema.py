@@ -10,6 +10,21 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    value = hex_color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _contrast_with_white(hex_color: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(hex_color))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
 class Tier(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str = Field(min_length=1, max_length=40)
@@ -52,6 +67,17 @@ class HelpdeskConfig(BaseModel):
         if len(set(keys)) != len(keys):
             raise ValueError("tier keys must be unique")
         return v
+
+    @property
+    def brand_dark(self) -> str:
+        """The brand colour darkened by a fifth (hover states, borders)."""
+        r, g, b = _rgb(self.brand_color)
+        return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.8) for c in (r, g, b)))
+
+    @property
+    def brand_ink(self) -> str:
+        """Text on the brand colour: white when it reads (WCAG AA, 4.5:1), else near-black."""
+        return "#ffffff" if _contrast_with_white(self.brand_color) >= 4.5 else "#111111"
 
     @property
     def tier_keys(self) -> list[str]:
