@@ -217,3 +217,21 @@ def test_agents_cannot_revoke_each_others_tokens(client: TestClient, cast: Cast)
         r = client.post(f"/agent/account/tokens/{token_id}/revoke", data={"csrf_token": other})
         assert r.status_code == 404
     assert client.get("/api/v1/tickets", headers=cast.agent.headers).status_code == 200
+
+
+def test_changing_the_password_signs_out_other_browsers(rt: Runtime, cast: Cast) -> None:
+    from tend.web.app import create_app
+
+    app = create_app(rt=rt)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as here, \
+            TestClient(app, base_url="http://127.0.0.1:8000") as elsewhere:
+        sign_in(elsewhere, cast.agent.email)
+        assert elsewhere.get("/agent/account", follow_redirects=False).status_code == 200
+        token = sign_in(here, cast.agent.email)
+        r = here.post("/agent/account/password", follow_redirects=False, data={
+            "csrf_token": token, "current_password": PASSWORD, "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD})
+        assert r.status_code == 303
+        assert here.get("/agent/account", follow_redirects=False).status_code == 200
+        r = elsewhere.get("/agent/account", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")

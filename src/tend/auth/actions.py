@@ -55,8 +55,12 @@ def end_session(session: Session, token: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))
 
 
-def end_all_sessions(session: Session, *, agent_id: int) -> None:
-    session.execute(delete(WebSession).where(WebSession.agent_id == agent_id))
+def end_all_sessions(session: Session, *, agent_id: int, keep: str | None = None) -> None:
+    """Sign an agent out everywhere (except the session whose token hash is `keep`)."""
+    stmt = delete(WebSession).where(WebSession.agent_id == agent_id)
+    if keep is not None:
+        stmt = stmt.where(WebSession.token_hash != keep)
+    session.execute(stmt)
 
 
 def complete_totp(session: Session, web_session: WebSession) -> None:

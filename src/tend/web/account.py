@@ -20,7 +20,7 @@ from tend.auth import ratelimit, totp
 from tend.auth.passwords import verify_password
 from tend.config.queries import get_config
 from tend.runtime import Runtime
-from tend.web.deps import RuntimeDep
+from tend.web.deps import AuthDep, RuntimeDep
 from tend.web.pagekit import FormData, PageAgent, field, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -86,7 +86,7 @@ def _wrong_password(rt: Runtime, actor: AgentActor, password: str) -> str | None
 
 
 @router.post("/agent/account/password")
-def change_password(request: Request, rt: RuntimeDep, actor: PageAgent,
+def change_password(request: Request, rt: RuntimeDep, actor: PageAgent, auth: AuthDep,
                     form: FormData) -> Response:
     current = field(form, "current_password", max_length=256)
     new = field(form, "new_password", max_length=256)
@@ -99,6 +99,9 @@ def change_password(request: Request, rt: RuntimeDep, actor: PageAgent,
     try:
         with rt.db.write() as session:
             change_own_password(session, actor, _me(session, actor), new)
+            # Other browsers signed in with the old password are signed out; this one stays.
+            auth_actions.end_all_sessions(session, agent_id=actor.id, keep=auth.web_session
+                                          .token_hash if auth.web_session else None)
     except AgentError as exc:
         return _page(request, actor, errors={"password": str(exc)}, status_code=422)
     return redirect("/agent/account?saved=password")
