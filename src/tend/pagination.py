@@ -35,7 +35,7 @@ def _decode(cursor: str) -> int:
         raise CursorError("The cursor is not valid; start again without it.") from None
     if kind != "id" or not is_id(last_id):
         raise CursorError("The cursor is not valid; start again without it.")
-    return last_id
+    return int(last_id)
 
 
 def page_by_id(

@@ -6,8 +6,10 @@ Every ticket, message, assignment and status change goes through the same action
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -147,15 +149,14 @@ def _load(session: Session, ds: DemoDataset) -> None:
 def _load_ticket(
     session: Session,
     t: DemoTicket,
-    now: object,
+    now: datetime,
     teams: dict[str, int],
     agents: dict[str, Agent],
-    actors: dict[str, Actor],
+    actors: Mapping[str, Actor],
     customers: dict[str, Customer],
     fallback: Actor,
 ) -> None:
-    assert hasattr(now, "tzinfo")
-    created = now - timedelta(minutes=t.created_minutes_ago)  # type: ignore[operator]
+    created = now - timedelta(minutes=t.created_minutes_ago)
     requester = customers[t.customer_email]
     customer_actor = CustomerActor(requester.id, requester.name)
     first, *rest = t.messages
@@ -197,11 +198,11 @@ def _load_ticket(
                 assigned = True
             try:
                 ticket_actions.add_message(
-                    session, author, ticket, body=m.body, visibility=m.visibility
+                    session, author, ticket, body=m.body, visibility=_visibility(m.visibility)
                 )
             except Forbidden:
                 ticket_actions.add_message(
-                    session, owner, ticket, body=m.body, visibility=m.visibility
+                    session, owner, ticket, body=m.body, visibility=_visibility(m.visibility)
                 )
     with frozen_time(last + timedelta(minutes=3)):
         if t.assignee_email and not assigned:
@@ -213,6 +214,10 @@ def _load_ticket(
             if final == "closed" and ticket.status != "solved":
                 ticket_actions.update_ticket(session, owner, ticket, {"status": "solved"})
             ticket_actions.update_ticket(session, owner, ticket, {"status": final})
+
+
+def _visibility(value: str) -> Literal["public", "internal"]:
+    return "internal" if value == "internal" else "public"
 
 
 def _reopen_points(t: DemoTicket) -> set[int]:
