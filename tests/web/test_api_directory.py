@@ -175,3 +175,24 @@ def test_teams(client: TestClient, cast: Cast) -> None:
     r = client.get(f"/api/v1/agents/{cast.partner.id}", headers=cast.agent.headers)
     assert {t["name"] for t in r.json()["teams"]} == {"Returns", "Billing & Refunds"}
     post(client, cast, "teams", {"name": "Support"}, who="admin", status=409)
+
+
+def test_identities_can_be_added_and_must_stay_unique(client: TestClient, cast: Cast) -> None:
+    url = f"/api/v1/customers/{cast.carla.id}"
+    r = client.patch(url, headers=cast.agent.headers, json={"add_identities": [
+        {"channel": "phone", "address": "+49 30 1234567"},
+        {"channel": "chat", "address": "visitor-42"}]})
+    assert r.status_code == 200, r.text
+    idents = {(i["channel"], i["address"]) for i in r.json()["identities"]}
+    assert {("phone", "+49301234567"), ("chat", "visitor-42"),
+            ("email", cast.carla.email)} <= idents
+    taken = client.patch(f"/api/v1/customers/{cast.dan.id}", headers=cast.agent.headers,
+                         json={"add_identities": [{"channel": "phone",
+                                                   "address": "+49301234567"}]})
+    assert taken.status_code == 409 and "already belongs" in taken.json()["detail"]
+    bad = client.patch(url, headers=cast.agent.headers,
+                       json={"add_identities": [{"channel": "phone", "address": "call me"}]})
+    assert bad.status_code == 422 and "international" in bad.json()["detail"]
+    r = client.patch(url, headers=cast.light.headers,
+                     json={"add_identities": [{"channel": "chat", "address": "v-1"}]})
+    assert r.status_code == 403

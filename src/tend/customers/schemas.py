@@ -44,6 +44,9 @@ class CustomerUpdate(Strict):
     tags: list[Tag] | None = Field(default=None, max_length=50)
     notes: str | None = Field(default=None, max_length=10_000)
     attributes: dict[str, Any] | None = Field(default=None, max_length=50)
+    add_identities: list[IdentityIn] | None = Field(
+        default=None, max_length=20,
+        description="New ways to reach the customer; each (channel, address) must be unused.")
 
 
 class IdentityOut(BaseModel):

@@ -61,10 +61,6 @@ def emit(session: Session, evt: Event) -> None:
     session.info.setdefault(_PENDING, []).append(evt)
 
 
-def pending_events(session: Session) -> list[Event]:
-    return list(session.info.get(_PENDING, []))
-
-
 @sa_event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     events: list[Event] = session.info.pop(_PENDING, [])

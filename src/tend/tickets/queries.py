@@ -62,17 +62,6 @@ def customer_visible_fields(session: Session) -> set[str]:
     return set(session.scalars(select(CustomField.key).where(CustomField.customer_visible)))
 
 
-def access_message(session: Session, actor: Actor, ticket: Ticket, message_id: int) -> Message:
-    message = session.execute(
-        select(Message).where(
-            Message.id == message_id, Message.ticket_id == ticket.id, message_filter(actor)
-        )
-    ).unique().scalar_one_or_none()
-    if message is None:
-        raise NotFound(f"Message {message_id} was not found on this ticket.")
-    return message
-
-
 @dataclass
 class TicketFilters:
     status: Sequence[str] = ()

@@ -65,9 +65,13 @@ def get_customer(customer_id: int, rt: RuntimeDep, actor: ApiAgent) -> CustomerO
 def update_customer(customer_id: int, data: CustomerUpdate, rt: RuntimeDep,
                     actor: ApiAgent) -> CustomerOut:
     changes = patch_changes(data, nullable=("organization_id", "locale", "time_zone"))
+    new_identities = changes.pop("add_identities", [])
     with rt.db.write() as session:
         customer = queries.access_customer(session, actor, customer_id)
         _check_tier(changes.get("tier"), get_config(session).tier_keys)
         actions.update_customer(session, actor, customer, changes)
+        for identity in new_identities:
+            actions.add_identity(session, actor, customer, identity["channel"],
+                                 identity["address"])
         session.refresh(customer, ["organization"])
         return CustomerOut.of(customer)
