@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -119,8 +120,9 @@ def test_two_factor_sign_in_full_flow(client: TestClient, cast: Cast, rt: Runtim
         "csrf_token": token, "secret": secret, "signature": signature, "code": wrong})
     assert r.status_code == 422 and "That code is not right" in r.text
     assert f'name="secret" value="{secret}"' in r.text  # the same set-up continues
+    used = totp.now()
     r = client.post("/agent/account/2fa/enable", data={
-        "csrf_token": token, "secret": secret, "signature": signature, "code": totp.now()},
+        "csrf_token": token, "secret": secret, "signature": signature, "code": used},
         follow_redirects=False)
     assert r.status_code == 303
     assert "Two-factor sign-in is on." in client.get(r.headers["location"]).text
@@ -136,7 +138,12 @@ def test_two_factor_sign_in_full_flow(client: TestClient, cast: Cast, rt: Runtim
     r = client.post("/login/2fa", data={"csrf_token": csrf, "code": wrong, "next": "/agent"})
     assert r.status_code == 401
     assert client.get("/agent/account", follow_redirects=False).status_code == 303
-    r = client.post("/login/2fa", data={"csrf_token": csrf, "code": totp.now(),
+    # The code that turned it on is spent: a code works once (no replay).
+    r = client.post("/login/2fa", data={"csrf_token": csrf, "code": used,
+                                        "next": "/agent/account"}, follow_redirects=False)
+    assert r.status_code == 401
+    following = totp.at(time.time() + 30)  # the next step's code (one step of drift is allowed)
+    r = client.post("/login/2fa", data={"csrf_token": csrf, "code": following,
                                         "next": "/agent/account"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/agent/account"
     page = client.get("/agent/account")

@@ -114,7 +114,9 @@ def change_own_password(
                                changes={"password": ("***", "***")}))
 
 
-def set_totp(session: Session, actor: AgentActor, agent: Agent, secret: str | None) -> None:
+def set_totp(session: Session, actor: AgentActor, agent: Agent, secret: str | None,
+             used_step: int | None = None) -> None:
+    """Turn two-factor sign-in on (with the step of the code that confirmed it) or off."""
     if actor.id != agent.id and not actor.is_admin:
         raise Forbidden("Only the agent (or an admin, to turn it off) may change two-factor.")
     if secret is not None and actor.id != agent.id:
@@ -122,6 +124,7 @@ def set_totp(session: Session, actor: AgentActor, agent: Agent, secret: str | No
     before = agent.totp_enabled
     agent.totp_secret = secret
     agent.totp_enabled = secret is not None
+    agent.totp_last_step = used_step if secret is not None else None
     emit(session, AgentUpdated(actor=actor.ref, agent_id=agent.id,
                                changes={"totp_enabled": (before, agent.totp_enabled)}))
 

@@ -121,12 +121,13 @@ def enable_totp(request: Request, rt: RuntimeDep, actor: PageAgent, form: FormDa
             signature, _setup_signature(request, actor.id, secret)):
         return _page(request, actor, errors={"totp": "That set-up expired; start again."},
                      status_code=422)
-    if not totp.verify(secret, code):
+    step = totp.matching_step(secret, code)
+    if step is None:
         return _page(request, actor, pending_secret=secret, status_code=422,
                      errors={"totp": "That code is not right. Type the current code from "
                                            "your app."})
     with rt.db.write() as session:
-        set_totp(session, actor, _me(session, actor), secret)
+        set_totp(session, actor, _me(session, actor), secret, used_step=step)
     return redirect("/agent/account?saved=2fa_on")
 
 

@@ -94,7 +94,10 @@ def totp_check(request: Request, rt: RuntimeDep, auth: AuthDep, form: FormData) 
         else:
             agent = session.get(Agent, ws.agent_id)
             row = auth_actions.web_session_row(session, ws.token_hash)
-            if agent and agent.totp_secret and row and totp.verify(agent.totp_secret, code):
+            step = totp.matching_step(agent.totp_secret, code, after=agent.totp_last_step) if (
+                agent and agent.totp_secret and row) else None
+            if agent and row and step is not None:
+                agent.totp_last_step = step
                 auth_actions.complete_totp(session, row)
                 agent.last_login_at = utcnow()
                 ratelimit.reset(session, key)

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
         sa.Column("totp_enabled", sa.Boolean(), nullable=False),
+        sa.Column("totp_last_step", sa.Integer(), nullable=True),
         sa.Column("locale", sa.String(length=10), nullable=False),
         sa.Column("signature", sa.Text(), nullable=False),
         sa.Column("created_at", tend.db.UTCDateTime(timezone=True), nullable=False),
