@@ -71,6 +71,22 @@ def _serve(settings: Settings) -> None:
 
 @main.command()
 @_common
+@click.option("--threads", type=int, default=4, help="Worker threads.")
+def worker(host: str | None, port: int | None, data_dir: Path | None, threads: int) -> None:
+    """Run background jobs only (with TEND_JOB_WORKERS=0 on `tend serve`, or elsewhere)."""
+    from tend import runtime
+
+    rt = runtime.build(_settings(host, port, data_dir))
+    consumer = rt.jobs.huey.create_consumer(workers=threads, worker_type="thread")
+    click.echo(f"tend worker: {threads} threads on the {type(rt.jobs.huey).__name__} queue")
+    try:
+        consumer.run()
+    finally:
+        rt.close()
+
+
+@main.command()
+@_common
 def migrate(host: str | None, port: int | None, data_dir: Path | None) -> None:
     """Apply database migrations."""
     from tend import runtime

@@ -9,6 +9,7 @@ from tend.attachments.storage import LocalStore
 from tend.audit import recorder
 from tend.db import Database
 from tend.events import EventBus
+from tend.jobs import JobQueue, make_huey
 from tend.notify import ConsoleOutbox, Outbox
 from tend.settings import Settings
 
@@ -22,9 +23,11 @@ class Runtime:
     bus: EventBus
     store: LocalStore
     outbox: Outbox
+    jobs: JobQueue = field(init=False)
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
+        self.jobs.close()
         self.db.dispose()
 
 
@@ -36,8 +39,11 @@ def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = N
         from tend.migrations import upgrade
 
         upgrade(db.engine)
-    return Runtime(
+    rt = Runtime(
         settings=settings, db=db, bus=bus,
         store=LocalStore(settings.data_dir / "attachments"),
         outbox=outbox or ConsoleOutbox(show_links=settings.environment != "production"),
     )
+    rt.jobs = JobQueue(make_huey(data_dir=settings.data_dir, redis_url=settings.redis_url,
+                                 inline=settings.jobs_inline), rt)
+    return rt

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     default_locale: Literal["en", "es", "de"] = "en"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     workers: int = Field(default=1, ge=1, le=64)
+    redis_url: str | None = None
+    job_workers: int = Field(default=2, ge=0, le=64)
+    jobs_inline: bool = False
     demo: bool = False
 
     @model_validator(mode="after")

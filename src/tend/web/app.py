@@ -27,7 +27,10 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        consumer = rt.jobs.start_consumer(settings.job_workers) if settings.job_workers else None
         yield
+        if consumer is not None:
+            consumer.stop(graceful=True)
         rt.close()
 
     app = FastAPI(
