@@ -192,3 +192,23 @@ def demo(host: str | None, port: int | None, data_dir: Path | None, reset: bool,
     click.echo("")
     if not no_serve:
         _serve(settings)
+
+
+@main.group()
+def mail() -> None:
+    """Email channel tools."""
+
+
+@mail.command("parse")
+@click.argument("source", type=click.File("rb"))
+def mail_parse(source: Any) -> None:
+    """Print the parse of one raw email (FILE.eml, or - for standard input) as JSON."""
+    import json
+
+    from tend.channels.email.parse import ParseError, parse_email
+
+    try:
+        parsed = parse_email(source.read())
+    except ParseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))

@@ -1,0 +1,1 @@
+"""The email channel: parsing, threading signals, receiving (IMAP, SMTP/LMTP, pipe), sending."""
