@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -18,8 +17,8 @@ from tend.access import SYSTEM
 from tend.models import Customer, Ticket
 from tend.runtime import Runtime
 from tend.tickets.actions import create_ticket
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, Cast
+from tests.browser.conftest import agent_signs_in, customer_signs_in, screenshot
+from tests.conftest import Cast
 
 pytestmark = pytest.mark.browser
 
@@ -67,28 +66,6 @@ def seed(rt: Runtime, cast: Cast) -> int:
             body="The parcel came today and the lid of the teapot is cracked. "
                  "Can you send a new one?", team_id=cast.support_team)
         return ticket.number
-
-
-def agent_signs_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("header.topbar")).to_be_visible()
-
-
-def customer_signs_in(page: Page, base: str, rt: Runtime, email: str) -> None:
-    page.goto(f"{base}/portal/login")
-    page.get_by_role("textbox", name="Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    expect(page.get_by_role("status")).to_contain_text(email)
-    links = [n.link for n in rt.outbox.sent  # type: ignore[attr-defined]
-             if n.to == email and n.link and "/portal/auth/" in n.link]
-    assert links, "no magic link was sent"
-    url = urlsplit(links[-1])
-    page.goto(f"{base}{url.path}" + (f"?{url.query}" if url.query else ""))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My requests")).to_be_visible()
 
 
 def send(page: Page, kind: str, body: str, status: str | None = None) -> None:

@@ -5,7 +5,6 @@ the portal speaks the browser's language."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -14,8 +13,8 @@ from tend.access import SYSTEM
 from tend.models import Customer
 from tend.runtime import Runtime
 from tend.tickets.actions import add_message, create_ticket
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, Cast
+from tests.browser.conftest import agent_signs_in, customer_signs_in, screenshot
+from tests.conftest import Cast
 
 pytestmark = pytest.mark.browser
 
@@ -84,34 +83,12 @@ def seed(rt: Runtime, cast: Cast) -> int:
         return ticket.number
 
 
-def agent_signs_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    check_page(page, "the sign-in page")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("header.topbar")).to_be_visible()
-
-
-def customer_signs_in(page: Page, base: str, rt: Runtime, email: str) -> None:
-    page.goto(f"{base}/portal/login")
-    page.get_by_role("textbox", name="Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    expect(page.get_by_role("status")).to_contain_text(email)
-    links = [n.link for n in rt.outbox.sent  # type: ignore[attr-defined]
-             if n.to == email and n.link and "/portal/auth/" in n.link]
-    assert links, "no magic link was sent"
-    url = urlsplit(links[-1])
-    page.goto(f"{base}{url.path}" + (f"?{url.query}" if url.query else ""))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My requests")).to_be_visible()
-
-
 def test_workspace_fits_a_phone_and_is_named(browser: Browser, live_server: str, cast: Cast,
                                              rt: Runtime) -> None:
     number = seed(rt, cast)
     context, page, errors = open_context(browser)
-    agent_signs_in(page, live_server, cast.agent.email)
+    agent_signs_in(page, live_server, cast.agent.email,
+                   check=lambda p: check_page(p, "the sign-in page"))
 
     page.goto(f"{live_server}/agent?view=all")
     expect(page.get_by_role("link", name=SUBJECT)).to_be_visible()
@@ -136,7 +113,8 @@ def test_workspace_fits_a_phone_and_is_named(browser: Browser, live_server: str,
 def test_admin_pages_fit_a_phone_and_are_named(browser: Browser, live_server: str,
                                                cast: Cast) -> None:
     context, page, errors = open_context(browser)
-    agent_signs_in(page, live_server, cast.admin.email)
+    agent_signs_in(page, live_server, cast.admin.email,
+                   check=lambda p: check_page(p, "the sign-in page"))
     for path in ("/admin", "/admin/agents", f"/admin/agents/{cast.agent.id}", "/admin/agents/new",
                  "/admin/teams", f"/admin/teams/{cast.support_team}", "/admin/fields",
                  "/admin/fields/new", "/admin/roles", "/admin/settings"):
@@ -150,7 +128,8 @@ def test_admin_pages_fit_a_phone_and_are_named(browser: Browser, live_server: st
 def test_workspace_keyboard(browser: Browser, live_server: str, cast: Cast, rt: Runtime) -> None:
     seed(rt, cast)
     context, page, errors = open_context(browser, viewport=DESKTOP)
-    agent_signs_in(page, live_server, cast.agent.email)
+    agent_signs_in(page, live_server, cast.agent.email,
+                   check=lambda p: check_page(p, "the sign-in page"))
     page.goto(f"{live_server}/agent?view=all")
     expect(page.get_by_role("link", name=SUBJECT)).to_be_visible()
 

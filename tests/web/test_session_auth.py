@@ -75,3 +75,10 @@ def test_open_redirects_are_refused(client: TestClient, cast: Cast) -> None:
                                     "csrf_token": _csrf(page.text),
                                     "next": "//evil.example/steal"}, follow_redirects=False)
     assert r.headers["location"] == "/agent"
+
+
+def test_very_long_email_addresses_are_rate_limited_like_any_other(client: TestClient,
+                                                                    cast: Cast) -> None:
+    long_email = "a" * 64 + "@" + ".".join(["b" * 59] * 3) + ".example"  # 252 characters
+    r = login(client, long_email, "wrong password!")
+    assert r.status_code == 401  # the counter's key fits its column on every database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -10,9 +11,19 @@ from sqlalchemy.orm import Session
 from tend.auth.models import RateLimitHit
 from tend.db import utcnow
 
+_KEY_MAX = 200  # the key column's width
+
+
+def _fit(key: str) -> str:
+    """Keys naming long values (email addresses may have 254+ characters) are hashed to fit."""
+    if len(key) <= _KEY_MAX:
+        return key
+    kind = key.split(":", 1)[0][:50]
+    return f"{kind}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
 
 def hits(session: Session, key: str, window_seconds: int) -> int:
-    row = session.get(RateLimitHit, key)
+    row = session.get(RateLimitHit, _fit(key))
     if row is None or row.window_start < utcnow() - timedelta(seconds=window_seconds):
         return 0
     return row.count
@@ -25,6 +36,7 @@ def is_limited(session: Session, key: str, limit: int, window_seconds: int) -> b
 def hit(session: Session, key: str, window_seconds: int) -> int:
     """Count one attempt against `key`; returns the count in the current window."""
     now = utcnow()
+    key = _fit(key)
     row = session.execute(
         select(RateLimitHit).where(RateLimitHit.key == key).with_for_update()
     ).scalar_one_or_none()
@@ -39,4 +51,4 @@ def hit(session: Session, key: str, window_seconds: int) -> int:
 
 
 def reset(session: Session, key: str) -> None:
-    session.execute(delete(RateLimitHit).where(RateLimitHit.key == key))
+    session.execute(delete(RateLimitHit).where(RateLimitHit.key == _fit(key)))

@@ -14,6 +14,7 @@ from tend.web.deps import SESSION_COOKIE, AuthDep, RuntimeDep
 from tend.web.pagekit import (
     FormData,
     clear_session_cookie,
+    client_ip,
     field,
     redirect,
     render,
@@ -22,10 +23,6 @@ from tend.web.pagekit import (
 )
 
 router = APIRouter(include_in_schema=False)
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/login")
@@ -41,7 +38,7 @@ def login(request: Request, rt: RuntimeDep, form: FormData) -> Response:
     password = field(form, "password", max_length=256)
     nxt = safe_next(field(form, "next", max_length=500), "/agent")
     s = rt.settings
-    keys = (f"login:ip:{_client_ip(request)}", f"login:email:{email}")
+    keys = (f"login:ip:{client_ip(request)}", f"login:email:{email}")
 
     def fail(message: str, status: int) -> Response:
         return render(request, "shared/login.html",

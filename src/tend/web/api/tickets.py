@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from tend.access import (
@@ -214,7 +215,7 @@ async def add_message(ticket_id: int, request: Request, rt: RuntimeDep,
     except ValidationError as exc:
         detail, items = validation_detail(exc.errors())  # type: ignore[arg-type]
         raise Problem(422, detail, errors=items) from None
-    from starlette.concurrency import run_in_threadpool
+
 
     def write() -> MessageOut:
         files = store_uploads(rt.store, uploads)

@@ -3,7 +3,6 @@ fields read leniently (errors are shown next to the field, translated), and uplo
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -52,15 +51,9 @@ def not_found(request: Request) -> HTMLResponse:
     return page(request, "portal/not_found.html", status_code=404)
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def limit_key(kind: str, value: str) -> str:
-    """A rate-limit key; long values (email addresses may have 254+ characters) are hashed to
-    fit the 200-character key column."""
-    key = f"{kind}:{value}"
-    return key if len(key) <= 200 else f"{kind}:sha256:{hashlib.sha256(value.encode()).hexdigest()}"
+    """A rate-limit key (tend.auth.ratelimit fits long ones to its column)."""
+    return f"{kind}:{value}"
 
 
 def text(form: dict[str, Any], key: str) -> str:

@@ -15,9 +15,9 @@ from tend.customers.actions import find_customer_by_identity
 from tend.customers.models import Customer
 from tend.customers.rules import IdentityError, normalize_email
 from tend.web.deps import SESSION_COOKIE, AuthDep, RuntimeDep
-from tend.web.pagekit import FormData, redirect, safe_next, set_session_cookie
+from tend.web.pagekit import FormData, client_ip, redirect, safe_next, set_session_cookie
 from tend.web.portal import mail
-from tend.web.portal.common import client_ip, gettext_for, limit_key, locale_of, page, text
+from tend.web.portal.common import gettext_for, limit_key, locale_of, page, text
 
 router = APIRouter(include_in_schema=False)
 

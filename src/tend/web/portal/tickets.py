@@ -21,6 +21,7 @@ from tend.customers.actions import find_or_create_by_email
 from tend.customers.models import Customer
 from tend.customers.rules import IdentityError, normalize_email
 from tend.ids import MAX_ID
+from tend.runtime import Runtime
 from tend.tickets.actions import MAX_BODY_CHARS, add_message, create_ticket
 from tend.tickets.models import Ticket
 from tend.tickets.queries import (
@@ -33,11 +34,10 @@ from tend.tickets.queries import (
 from tend.tickets.rules import RuleError
 from tend.web.deps import AuthDep, RuntimeDep
 from tend.web.downloads import attachment_response
-from tend.web.pagekit import FormData, PageCustomer, redirect
+from tend.web.pagekit import FormData, PageCustomer, client_ip, redirect
 from tend.web.portal import mail
 from tend.web.portal.common import (
     Gettext,
-    client_ip,
     gettext_for,
     limit_key,
     locale_of,
@@ -105,6 +105,18 @@ def _check_request(_: Gettext, values: dict[str, str], signed_in: bool) -> dict[
     return errors
 
 
+def _store_files(form: dict[str, Any], rt: Runtime, _: Gettext,
+                 errors: dict[str, str]) -> list[StoredFile]:
+    """Check the form's files and, when the form has no other error, store them (before the
+    transaction that uses them). A refused file becomes `errors["files"]`."""
+    try:
+        files = uploads(form, rt.settings, _)
+        return store_uploads(rt.store, files) if not errors else []
+    except AttachmentError as exc:
+        errors["files"] = str(exc)
+        return []
+
+
 @router.post("/portal/requests/new")
 def submit_request(request: Request, rt: RuntimeDep, auth: AuthDep, form: FormData) -> Response:
     _ = gettext_for(request)
@@ -113,13 +125,7 @@ def submit_request(request: Request, rt: RuntimeDep, auth: AuthDep, form: FormDa
         return redirect("/portal/login?next=/portal/requests/new")
     values = {key: text(form, key) for key in ("subject", "body", "name", "email")}
     errors = _check_request(_, values, signed_in=actor is not None)
-    stored: list[StoredFile] = []
-    try:
-        files = uploads(form, rt.settings, _)
-        if not errors:
-            stored = store_uploads(rt.store, files)
-    except AttachmentError as exc:
-        errors["files"] = str(exc)
+    stored = _store_files(form, rt, _, errors)
 
     def again(errors: dict[str, str], status: int = 422) -> Response:
         return page(request, "portal/new_request.html",
@@ -219,13 +225,7 @@ def reply(request: Request, number: int, rt: RuntimeDep, actor: PageCustomer,
     elif len(body) > MAX_BODY_CHARS:
         errors["body"] = _("Keep the reply under %(count)d characters.") % {
             "count": MAX_BODY_CHARS}
-    stored: list[StoredFile] = []
-    try:
-        files = uploads(form, rt.settings, _)
-        if not errors:
-            stored = store_uploads(rt.store, files)
-    except AttachmentError as exc:
-        errors["files"] = str(exc)
+    stored = _store_files(form, rt, _, errors)
     if not errors:
         try:
             with rt.db.write() as session:
