@@ -82,7 +82,8 @@ def _fast_argon2() -> Iterator[None]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(environment="test", data_dir=tmp_path / "data", database_url=database_url,
-                    secret_key="t" * 40, login_max_attempts=5, jobs_inline=True)
+                    secret_key="t" * 40, login_max_attempts=5, jobs_inline=True,
+                    mail_check_sender=False)
 
 
 @pytest.fixture

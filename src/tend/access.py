@@ -51,6 +51,7 @@ class Permission(enum.StrEnum):
     TEAMS_READ = "teams.read"
     TEAMS_WRITE = "teams.write"
     SETTINGS_WRITE = "settings.write"
+    CHANNELS_WRITE = "channels.write"  # inboxes, their credentials, the mail quarantine
 
 
 P = Permission

@@ -212,3 +212,86 @@ def mail_parse(source: Any) -> None:
     except ParseError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+
+
+EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL = 65, 66, 75  # sysexits.h: what an MTA pipe understands
+
+
+@mail.command("ingest")
+@_common
+@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--inbox", "inbox_address", default=None,
+              help="The inbox the mail was sent to (default: found from the recipients).")
+@click.option("--sender", default=None, help="Envelope sender (the MTA's ${sender}).")
+@click.option("--recipient", "recipients", multiple=True,
+              help="Envelope recipient (the MTA's ${recipient}); may repeat.")
+@click.option("--mbox", is_flag=True, help="Each SOURCE is an mbox file holding many mails.")
+def mail_ingest(host: str | None, port: int | None, data_dir: Path | None,
+                sources: tuple[str, ...], inbox_address: str | None, sender: str | None,
+                recipients: tuple[str, ...], mbox: bool) -> None:
+    """Receive mail from files or standard input (an MTA's pipe transport).
+
+    Each mail is stored before anything else, then becomes a ticket or a message; a mail that
+    cannot be processed is kept in the quarantine. Exits 0 once every mail is stored, 65 if a
+    mail is too large (the MTA bounces it) and 75 if the database cannot be reached (the MTA
+    tries again later).
+    """
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
+
+    from tend import runtime
+    from tend.channels.email import intake
+    from tend.channels.email.models import Inbox
+
+    rt = runtime.build(_settings(host, port, data_dir))
+    code = 0
+    try:
+        inbox_id = None
+        if inbox_address:
+            with rt.db.read() as session:
+                inbox_id = session.scalar(
+                    select(Inbox.id).where(Inbox.address == inbox_address.strip().lower()))
+            if inbox_id is None:
+                raise click.ClickException(f"no inbox with the address {inbox_address}")
+        envelope = intake.Envelope(source="pipe", inbox_id=inbox_id, mail_from=sender,
+                                   rcpt_to=recipients)
+        for name, raw in _mails(sources or ("-",), mbox):
+            try:
+                got = intake.receive(rt, raw, envelope)
+            except intake.MailTooLarge as exc:
+                click.echo(f"{name}: refused: {exc}", err=True)
+                code = code or EX_DATAERR
+                continue
+            except OperationalError as exc:
+                click.echo(f"{name}: the database cannot be reached: {exc.orig}", err=True)
+                sys.exit(EX_TEMPFAIL)
+            what = f"ticket {got.ticket_id}" if got.ticket_id else got.status
+            dup = " (already received)" if got.duplicate else ""
+            click.echo(f"{name}: stored as mail {got.inbound_id}: {what}{dup}")
+    finally:
+        rt.close()
+    sys.exit(code)
+
+
+def _mails(sources: tuple[str, ...], mbox: bool) -> Any:
+    import mailbox
+
+    for source in sources:
+        if source == "-":
+            if mbox:
+                raise click.ClickException("--mbox reads files, not standard input")
+            yield "<stdin>", sys.stdin.buffer.read()
+            continue
+        path = Path(source)
+        if not path.is_file():
+            click.echo(f"{source}: no such file", err=True)
+            sys.exit(EX_NOINPUT)
+        if mbox:
+            box = mailbox.mbox(path, create=False)
+            try:
+                for i, key in enumerate(box.keys()):
+                    yield f"{source}[{i}]", box.get_bytes(key)
+            finally:
+                box.close()
+        else:
+            yield source, path.read_bytes()

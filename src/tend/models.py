@@ -4,6 +4,7 @@ from tend.agents.models import Agent, Role, Team, team_members
 from tend.attachments.models import Attachment
 from tend.audit.models import AuditEvent
 from tend.auth.models import ApiToken, LoginLink, RateLimitHit, WebSession
+from tend.channels.email.models import InboundEmail, Inbox, TicketCc
 from tend.config.models import ConfigEntry
 from tend.customers.models import Customer, CustomerIdentity, Organization, OrganizationDomain
 from tend.db import Base
@@ -12,7 +13,7 @@ from tend.tickets.models import CustomField, Message, SavedView, Ticket, TicketT
 
 __all__ = [
     "Agent", "ApiToken", "Attachment", "AuditEvent", "Base", "ConfigEntry", "CustomField",
-    "Customer", "CustomerIdentity", "IdempotencyRecord", "LoginLink", "Message", "Organization",
-    "OrganizationDomain", "RateLimitHit", "Role", "SavedView", "Team", "Ticket", "TicketTag",
-    "WebSession", "team_members",
+    "Customer", "CustomerIdentity", "IdempotencyRecord", "InboundEmail", "Inbox", "LoginLink",
+    "Message", "Organization", "OrganizationDomain", "RateLimitHit", "Role", "SavedView", "Team",
+    "Ticket", "TicketCc", "TicketTag", "WebSession", "team_members",
 ]

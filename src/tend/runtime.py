@@ -27,6 +27,10 @@ class Runtime:
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
+        for extra in self.extras.values():
+            closer = getattr(extra, "close", None)
+            if callable(closer):
+                closer()
         self.jobs.close()
         self.db.dispose()
 
@@ -46,4 +50,7 @@ def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = N
     )
     rt.jobs = JobQueue(make_huey(data_dir=settings.data_dir, redis_url=settings.redis_url,
                                  inline=settings.jobs_inline), rt)
+    from tend.channels import email
+
+    email.install(rt)
     return rt

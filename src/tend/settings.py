@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=2, ge=0, le=64)
     jobs_inline: bool = False
     demo: bool = False
+    mail_max_bytes: int = Field(default=40 * 1024 * 1024, ge=64 * 1024)
+    mail_parse_timeout_seconds: float = Field(default=30.0, gt=0)
+    mail_isolate_bytes: int = Field(default=512 * 1024, ge=0)
+    mail_trusted_authserv_ids: str = ""
+    mail_check_sender: bool = True
+    mail_follow_up_after_days: int = Field(default=30, ge=0)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
@@ -69,6 +75,12 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
+
+    @property
+    def trusted_authserv_ids(self) -> frozenset[str]:
+        return frozenset(
+            t.strip().lower() for t in self.mail_trusted_authserv_ids.split(",") if t.strip()
+        )
 
     @property
     def blocked_extensions(self) -> frozenset[str]:

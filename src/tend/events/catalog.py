@@ -87,6 +87,26 @@ class MessageCreated(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MessageDeliveryChanged(Event):
+    """A message sent through a channel was queued, sent, or failed (bounce, refused)."""
+
+    name = "message.delivery_changed"
+    ticket_id: int
+    message_id: int
+    status: Literal["queued", "sent", "failed"]
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InboundQuarantined(Event):
+    """A received mail could not be turned into a ticket or message and waits for an admin."""
+
+    name = "inbound.quarantined"
+    inbound_id: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CustomerCreated(Event):
     name = "customer.created"
     customer_id: int

@@ -16,6 +16,7 @@ from tend.access import (
     Forbidden,
     NotFound,
     Permission,
+    SystemActor,
     can_see_ticket,
     can_write_message,
     check_assignable,
@@ -55,6 +56,27 @@ def field_specs(session: Session) -> dict[str, FieldSpec]:
         f.key: FieldSpec(f.key, f.label, f.type, tuple(f.options), f.required_to_solve)
         for f in session.scalars(select(CustomField).where(CustomField.active))
     }
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a message came from, for channels (email): who wrote it, the provider's id of it,
+    the quoted history split off it, and which inbox / earlier ticket a new ticket belongs to."""
+
+    customer: Customer | None = None
+    external_id: str | None = None
+    quoted_text: str | None = None
+    automatic: bool = False
+    inbox_id: int | None = None
+    follow_up_of_id: int | None = None
+
+
+def _origin_columns(origin: Origin | None) -> dict[str, Any]:
+    if origin is None:
+        return {}
+    quoted = (origin.quoted_text or "").strip()
+    return {"external_id": (origin.external_id or None) and origin.external_id[:250],
+            "quoted_text": quoted[:MAX_BODY_CHARS] or None}
 
 
 def _author(actor: Actor) -> dict[str, Any]:
@@ -104,6 +126,7 @@ def create_ticket(
     custom_fields: dict[str, Any] | None = None,
     files: Sequence[StoredFile] = (),
     author_is_requester: bool = True,
+    origin: Origin | None = None,
 ) -> Ticket:
     """Open a ticket with its first message, written by the requester (or by the agent)."""
     if isinstance(actor, CustomerActor):
@@ -133,6 +156,8 @@ def create_ticket(
         created_at=now, updated_at=now, message_count=1,
     )
     ticket.tag_rows = [TicketTag(tag=t) for t in sorted(rules.normalize_tags(tags))]
+    if origin is not None:
+        ticket.inbox_id, ticket.follow_up_of_id = origin.inbox_id, origin.follow_up_of_id
     if author_is_requester:
         ticket.last_customer_message_at = now
         author: dict[str, Any] = {"author_type": "customer", "author_customer_id": requester.id}
@@ -143,7 +168,7 @@ def create_ticket(
     if assignee_id is not None:
         _assign(session, actor, ticket, assignee_id, {}, now)
     message = Message(ticket_id=ticket.id, visibility="public", body_text=text, body_html=html,
-                      channel=channel, created_at=now, **author)
+                      channel=channel, created_at=now, **author, **_origin_columns(origin))
     session.add(message)
     session.flush()
     _attach(session, ticket, message, files)
@@ -184,10 +209,17 @@ def add_message(
     channel: str | None = None,
     status: str | None = None,
     files: Sequence[StoredFile] = (),
+    origin: Origin | None = None,
 ) -> Message:
-    """A reply (public) or a note (internal). Customer messages reopen solved tickets."""
+    """A reply (public) or a note (internal). Customer messages reopen solved tickets.
+
+    Channels write on behalf of a customer as the system actor with `origin.customer` set
+    (a CC'd participant is not the requester, so a customer actor could not).
+    """
     if visibility not in ("public", "internal"):
         raise RuleError("visibility is 'public' (a reply) or 'internal' (a note).")
+    if origin is not None and origin.customer is not None and not isinstance(actor, SystemActor):
+        raise Forbidden("Only channels write on behalf of a customer.")
     if not can_see_ticket(actor, ticket):
         raise NotFound(f"Ticket {ticket.id} was not found.")
     if not can_write_message(actor, ticket, visibility):
@@ -198,10 +230,12 @@ def add_message(
     text, html = _body(body, body_html)
     now = utcnow()
     author = _author(actor)
+    if origin is not None and origin.customer is not None:
+        author = {"author_type": "customer", "author_customer_id": origin.customer.id}
     message = Message(
         ticket_id=ticket.id, visibility=visibility, body_text=text, body_html=html,
         channel=channel or ("web" if author["author_type"] != "system" else "system"),
-        created_at=now, **author,
+        created_at=now, **author, **_origin_columns(origin),
     )
     session.add(message)
     session.flush()
@@ -210,10 +244,11 @@ def add_message(
     reopened = False
     if author["author_type"] == "customer":
         ticket.last_customer_message_at = now
-        new_status, reopened = rules.status_after_customer_message(ticket.status)
-        _set_status(ticket, new_status, changes, now)
-        if reopened:
-            ticket.reopen_count += 1
+        if origin is None or not origin.automatic:  # an out-of-office reply reopens nothing
+            new_status, reopened = rules.status_after_customer_message(ticket.status)
+            _set_status(ticket, new_status, changes, now)
+            if reopened:
+                ticket.reopen_count += 1
     elif author["author_type"] == "agent" and visibility == "public":
         if ticket.first_reply_at is None:
             ticket.first_reply_at = now

@@ -38,6 +38,13 @@ class Ticket(Base):
     )
     custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), default=None)
+    # A ticket opened because a reply came too late (or from a stranger) points to the old one.
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="SET NULL"), default=None
+    )
+    inbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inboxes.id", ondelete="SET NULL"), default=None
+    )
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -94,6 +101,8 @@ class Message(Base):
     delivery_status: Mapped[str] = mapped_column(String(12), default="none")
     delivery_error: Mapped[str | None] = mapped_column(Text, default=None)
     external_id: Mapped[str | None] = mapped_column(String(250), default=None, index=True)
+    # The quoted history and signature a channel split off the visible reply (kept, collapsed).
+    quoted_text: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")

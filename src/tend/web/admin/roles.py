@@ -27,6 +27,7 @@ PERMISSION_HELP: dict[Permission, str] = {
     Permission.TEAMS_READ: "See teams",
     Permission.TEAMS_WRITE: "Create and edit teams",
     Permission.SETTINGS_WRITE: "Change settings and custom fields",
+    Permission.CHANNELS_WRITE: "Manage email inboxes and the mail quarantine",
 }
 
 

@@ -1,0 +1,266 @@
+"""Receiving mail: store the raw bytes first, then turn them into a ticket or a message.
+
+Every intake path (IMAP, the SMTP/LMTP listener, `tend mail ingest`) calls `receive()`:
+
+1. `store()` commits the raw mail as an `InboundEmail` row, or recognises it as already stored
+   (same mailbox + UID, or the same content hash). After this, nothing can lose it.
+2. `process()` parses it (under a hard time limit), checks the sender, threads it and writes
+   the ticket or message, all in one transaction that also marks the row `processed`. If
+   anything fails, the row is `quarantined` with the reason and the next mail goes on.
+
+Only after `receive()` returns may an adapter acknowledge the mail to its source (IMAP flag or
+move, SMTP `250`). A crash between the two leaves a stored row that `process_pending()` finishes
+on the next start, and a source that offers the mail again is told it is a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tend.access import AgentActor, Permission, require
+from tend.channels.email.models import InboundEmail
+from tend.channels.email.parse import ParsedEmail, ParseError
+from tend.channels.email.sandbox import ParseSandbox
+from tend.db import utcnow
+
+if TYPE_CHECKING:
+    from tend.runtime import Runtime
+
+log = logging.getLogger("tend.email.intake")
+
+SOURCES = ("imap", "smtp", "lmtp", "pipe")
+
+# Trace headers differ between two deliveries of the same mail (another relay, another
+# mailbox); everything else is the mail itself.
+_TRACE = re.compile(
+    rb"^(received|return-path|delivered-to|x-original-to|envelope-to|x-envelope-to|"
+    rb"authentication-results|arc-[a-z-]+|x-received|received-spf|x-spam-[a-z-]+|"
+    rb"x-virus-[a-z-]+|x-gm-[a-z-]+|x-google-[a-z-]+|x-ms-exchange-[a-z-]+|dkim-filter)\s*:",
+    re.IGNORECASE,
+)
+
+
+class MailTooLarge(ValueError):
+    """The mail is larger than TEND_MAIL_MAX_BYTES; the adapter refuses it at its source."""
+
+
+def content_hash(raw: bytes) -> str:
+    """A hash of the mail without its trace headers: the same mail delivered twice (by two
+    routes, or fetched again) hashes the same; two mails reusing one Message-ID do not."""
+    raw = raw.replace(b"\r\n", b"\n")
+    head, sep, body = raw.partition(b"\n\n")
+    kept: list[bytes] = []
+    skipping = False
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t"):
+            if not skipping:
+                kept.append(line)
+            continue
+        skipping = _TRACE.match(line) is not None
+        if not skipping:
+            kept.append(line)
+    digest = hashlib.sha256()
+    digest.update(b"\n".join(kept))
+    digest.update(sep)
+    digest.update(body.rstrip(b"\n"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the transport knows beyond the mail itself."""
+
+    source: str
+    inbox_id: int | None = None
+    mailbox: str | None = None
+    uid: str | None = None
+    mail_from: str | None = None
+    rcpt_to: Sequence[str] = ()
+    client_ip: str | None = None
+    helo: str | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    inbound_id: int
+    status: str
+    duplicate: bool = False
+    ticket_id: int | None = None
+
+
+def _sandbox(rt: Runtime) -> ParseSandbox:
+    box = rt.extras.get("email.sandbox")
+    if not isinstance(box, ParseSandbox):
+        s = rt.settings
+        box = ParseSandbox(timeout=s.mail_parse_timeout_seconds,
+                           isolate_bytes=s.mail_isolate_bytes, max_bytes=s.mail_max_bytes)
+        rt.extras["email.sandbox"] = box
+    return box
+
+
+def _find_duplicate(rt: Runtime, envelope: Envelope, digest: str) -> InboundEmail | None:
+    with rt.db.read() as session:
+        if envelope.uid is not None:
+            found = session.scalar(select(InboundEmail).where(
+                InboundEmail.inbox_id == envelope.inbox_id,
+                InboundEmail.mailbox == envelope.mailbox, InboundEmail.uid == envelope.uid))
+            if found is not None:
+                return found
+        return session.scalar(select(InboundEmail).where(
+            InboundEmail.content_hash == digest, InboundEmail.status != "discarded",
+        ).order_by(InboundEmail.id).limit(1))
+
+
+def store(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
+    """Commit the raw mail (or find it already stored). Raises MailTooLarge."""
+    if envelope.source not in SOURCES:
+        raise ValueError(f"unknown mail source {envelope.source!r}")
+    if len(raw) > rt.settings.mail_max_bytes:
+        raise MailTooLarge(
+            f"the mail is {len(raw)} bytes; at most {rt.settings.mail_max_bytes} are accepted")
+    digest = content_hash(raw)
+    found = _find_duplicate(rt, envelope, digest)
+    if found is not None:
+        return Received(found.id, found.status, duplicate=True, ticket_id=found.ticket_id)
+    row = InboundEmail(
+        inbox_id=envelope.inbox_id, source=envelope.source, mailbox=envelope.mailbox,
+        uid=envelope.uid, content_hash=digest, size=len(raw), raw=raw,
+        envelope_from=(envelope.mail_from or "")[:320] or None,
+        envelope_to=",".join(envelope.rcpt_to)[:10_000] or None,
+        client_ip=envelope.client_ip, helo=(envelope.helo or "")[:253] or None,
+        subject=_peek_subject(raw),
+    )
+    try:
+        with rt.db.write() as session:
+            session.add(row)
+    except IntegrityError:  # another process stored the same mailbox + UID a moment ago
+        found = _find_duplicate(rt, envelope, digest)
+        if found is None:
+            raise
+        return Received(found.id, found.status, duplicate=True, ticket_id=found.ticket_id)
+    return Received(row.id, row.status)
+
+
+_SUBJECT = re.compile(rb"^subject:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+def _peek_subject(raw: bytes) -> str:
+    """The subject as a hint for the quarantine list, before (or without) a full parse."""
+    head = raw[:65536].split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    m = _SUBJECT.search(head)
+    if m is None:
+        return ""
+    return " ".join(m.group(1).decode("utf-8", "replace").split())[:250]
+
+
+def receive(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
+    """Store, then process: the one entry point of every intake adapter."""
+    stored = store(rt, raw, envelope)
+    if stored.status != "received":
+        return stored
+    return process(rt, stored.inbound_id)
+
+
+def process(rt: Runtime, inbound_id: int, *, release: bool = False) -> Received:
+    """Turn a stored mail into a ticket or a message; quarantine it if that fails.
+
+    `release`: an admin vouches for a quarantined mail (e.g. a failed DMARC check of a sender
+    they know), so sender authentication is not held against it.
+    """
+    from tend.channels.email import route
+
+    with rt.db.read() as session:
+        row = session.get(InboundEmail, inbound_id)
+        if row is None:
+            raise LookupError(f"no stored mail {inbound_id}")
+        raw = row.raw
+    try:
+        mail: ParsedEmail | None = _sandbox(rt).parse(raw)
+        problem = None
+    except ParseError as exc:
+        mail, problem = None, f"cannot parse: {exc}"
+    except Exception as exc:  # a parser bug must not stop intake; the mail waits, whole
+        log.exception("parser failed on stored mail %s", inbound_id)
+        mail, problem = None, f"cannot parse: {type(exc).__name__}: {exc}"
+    if mail is None:
+        return _quarantine(rt, inbound_id, problem or "cannot parse")
+    try:
+        with rt.db.write() as session:
+            row = session.get(InboundEmail, inbound_id, with_for_update=True)
+            if row is None or (row.status != "received" and not release):
+                # Someone else processed it meanwhile (a second fetcher, a restart).
+                return Received(inbound_id, row.status if row else "missing", duplicate=True)
+            after = route.apply(rt, session, row, mail, release=release)
+        after.run(rt)
+        return Received(inbound_id, after.status, ticket_id=after.ticket_id)
+    except Exception as exc:  # quarantine and go on: one bad mail never blocks the rest
+        log.exception("processing stored mail %s failed", inbound_id)
+        return _quarantine(rt, inbound_id, f"cannot process: {type(exc).__name__}: {exc}")
+
+
+def _quarantine(rt: Runtime, inbound_id: int, reason: str) -> Received:
+    with rt.db.write() as session:
+        row = session.get(InboundEmail, inbound_id, with_for_update=True)
+        if row is None:
+            raise LookupError(f"no stored mail {inbound_id}")
+        row.status, row.reason = "quarantined", reason[:2000]
+        row.attempts += 1
+        row.processed_at = utcnow()
+    log.warning("mail %s quarantined: %s", inbound_id, reason)
+    return Received(inbound_id, "quarantined")
+
+
+def process_pending(rt: Runtime, *, limit: int = 1000) -> int:
+    """Finish mails stored but not processed (a crash between the two steps). Returns how many."""
+    with rt.db.read() as session:
+        ids = list(session.scalars(select(InboundEmail.id).where(
+            InboundEmail.status == "received").order_by(InboundEmail.id).limit(limit)))
+    for inbound_id in ids:
+        process(rt, inbound_id)
+    return len(ids)
+
+
+# --- the quarantine, for admins -----------------------------------------------------------------
+
+def reprocess(rt: Runtime, actor: AgentActor, inbound_id: int) -> Received:
+    """Try a quarantined mail again (after a fix, or once DNS answers again)."""
+    require(actor, Permission.CHANNELS_WRITE)
+    _reset(rt, inbound_id)
+    return process(rt, inbound_id)
+
+
+def release(rt: Runtime, actor: AgentActor, inbound_id: int) -> Received:
+    """Accept a quarantined mail although its sender failed authentication."""
+    require(actor, Permission.CHANNELS_WRITE)
+    _reset(rt, inbound_id)
+    return process(rt, inbound_id, release=True)
+
+
+def discard(rt: Runtime, actor: AgentActor, inbound_ids: Iterable[int]) -> int:
+    """Mark quarantined mails as thrown away (their raw bytes stay until purged)."""
+    require(actor, Permission.CHANNELS_WRITE)
+    count = 0
+    with rt.db.write() as session:
+        for row in session.scalars(select(InboundEmail).where(
+                InboundEmail.id.in_(list(inbound_ids)), InboundEmail.status == "quarantined")):
+            row.status = "discarded"
+            count += 1
+    return count
+
+
+def _reset(rt: Runtime, inbound_id: int) -> None:
+    with rt.db.write() as session:
+        row = session.get(InboundEmail, inbound_id, with_for_update=True)
+        if row is None:
+            raise LookupError(f"no stored mail {inbound_id}")
+        if row.status != "quarantined":
+            raise ValueError(f"mail {inbound_id} is {row.status}, not quarantined")
+        row.status, row.reason = "received", None
