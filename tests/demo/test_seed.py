@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tend.demo.content import generate
 from tend.demo.seed import seed
-from tend.models import Agent, AuditEvent, Customer, Message, Ticket
+from tend.models import Agent, AuditEvent, Customer, InboundEmail, Message, Ticket
 from tend.runtime import Runtime
 
 
@@ -13,10 +13,15 @@ def test_seed_loads_the_generated_data_through_actions(rt: Runtime) -> None:
     assert summary.created
     ds = generate(customers=40, tickets=40)
     with rt.db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Customer)) == len(ds.customers)
+        # + the sender of the demo mails, whose two mails made one new ticket
+        assert s.scalar(select(func.count()).select_from(Customer)) == len(ds.customers) + 1
         assert s.scalar(select(func.count()).select_from(Agent)) == len(ds.agents)
         statuses = Counter(s.scalars(select(Ticket.status)))
-        assert statuses == Counter(t.status for t in ds.tickets)
+        assert statuses == Counter(t.status for t in ds.tickets) + Counter(["new"])
+        assert Counter(s.scalars(select(InboundEmail.status))) == Counter(
+            {"processed": 2, "quarantined": 1})
+        mailed = s.scalars(select(Ticket).where(Ticket.inbox_id.is_not(None))).one()
+        assert mailed.message_count == 2 and mailed.channel == "email"
         # every ticket is backdated to its scripted time, never in the future
         newest = s.scalar(select(func.max(Ticket.created_at)))
         oldest = s.scalar(select(func.min(Ticket.created_at)))
@@ -38,4 +43,4 @@ def test_seed_runs_once(rt: Runtime) -> None:
     seed(rt, customers=10, tickets=5)
     again = seed(rt, customers=10, tickets=5)
     assert not again.created
-    assert again.counts["tickets"] == 5
+    assert again.counts["tickets"] == 5 + 1  # + the demo mail

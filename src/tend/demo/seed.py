@@ -18,6 +18,7 @@ from tend.access import SYSTEM, Actor, CustomerActor, Forbidden
 from tend.agents import actions as agent_actions
 from tend.agents.models import Agent, Role
 from tend.agents.queries import actor_for
+from tend.channels.email.models import Inbox
 from tend.customers import actions as customer_actions
 from tend.customers.models import Customer
 from tend.db import frozen_time, utcnow
@@ -63,8 +64,48 @@ def seed(rt: Runtime, *, seed: int = 7, customers: int = 300, tickets: int = 400
             return SeedSummary(False, _counts(session), _logins(ds))
     with rt.db.write() as session:
         _load(session, ds)
+    _receive_demo_mail(rt)
     with rt.db.read() as session:
         return SeedSummary(True, _counts(session), _logins(ds))
+
+
+def _receive_demo_mail(rt: Runtime) -> None:
+    """A few mails through the real intake, so the email pages have something to show: a new
+    request, the customer's reply threading into it, and one unreadable mail in quarantine."""
+    from email.message import EmailMessage
+
+    from tend.channels.email import intake
+    from tend.channels.email.senderauth import StaticResolver
+
+    def build(subject: str, body: str, msgid: str, refs: str | None = None) -> bytes:
+        msg = EmailMessage()
+        msg["From"] = "Noor Haddad <noor.haddad@mail.example>"
+        msg["To"] = "Northwind Support <support@northwind.example>"
+        msg["Subject"], msg["Message-ID"] = subject, msgid
+        if refs:
+            msg["In-Reply-To"] = msg["References"] = refs
+        msg.set_content(body)
+        return bytes(msg)
+
+    # The demo's senders are made up: no DNS lookups for them (the server checks real mail).
+    saved = rt.extras.get("email.resolver")
+    rt.extras["email.resolver"] = StaticResolver()
+    try:
+        pipe = intake.Envelope(source="pipe")
+        intake.receive(rt, build("Tent pole snapped on the first night",
+                                 "Hello,\n\nthe middle pole of my Ridgeline 2 tent snapped on "
+                                 "the first night. Can I get a replacement before my trip on "
+                                 "Friday?\n\nNoor", "<demo-1@mail.example>"), pipe)
+        intake.receive(rt, build("Re: Tent pole snapped on the first night",
+                                 "Here is the order number: NW-58213.\n\nOn Monday Noor "
+                                 "wrote:\n> the middle pole of my Ridgeline 2 tent snapped",
+                                 "<demo-2@mail.example>", "<demo-1@mail.example>"), pipe)
+        intake.receive(rt, b"Subject: =?utf-8?b?broken\r\n\x00\x00 not a mail", pipe)
+    finally:
+        if saved is None:
+            rt.extras.pop("email.resolver", None)
+        else:
+            rt.extras["email.resolver"] = saved
 
 
 def _load(session: Session, ds: DemoDataset) -> None:
@@ -84,6 +125,10 @@ def _load(session: Session, ds: DemoDataset) -> None:
                 password=DEMO_PASSWORD,
                 team_ids=[teams[t] for t in a.teams],
             )
+        for team, address in (("Support", "support@northwind.example"),
+                              ("Returns", "returns@northwind.example")):
+            session.add(Inbox(name=f"{team} mail", address=address,
+                              from_name=f"Northwind {team}", team_id=teams[team]))
         for org in ds.organizations:
             customer_actions.create_organization(
                 session, SYSTEM, name=org.name, domains=[org.domain]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -172,8 +172,8 @@ def sender_verdict(rt: Runtime, row: InboundEmail) -> str:
     resolver = rt.extras.get("email.resolver")
     if resolver is None:
         resolver = rt.extras["email.resolver"] = senderauth.DnsResolver()
-    return str(senderauth.check(row.raw, client_ip=row.client_ip, mail_from=row.envelope_from,
-                                helo=row.helo, resolver=resolver).verdict)
+    return senderauth.check(row.raw, client_ip=row.client_ip, mail_from=row.envelope_from,
+                            helo=row.helo, resolver=cast(senderauth.Resolver, resolver)).verdict
 
 
 def _normal(address: str) -> str:
