@@ -385,3 +385,21 @@ def test_system_note(rt: Runtime, cast: Cast) -> None:
             actions.system_note(s, SYSTEM, t, "Too late")
     with rt.db.read() as s:
         assert s.get(Agent, cast.agent.id) is not None
+
+
+def test_savepoints_neither_publish_early_nor_drop_the_rest(
+        rt: Runtime, cast: Cast, events: Collector) -> None:
+    with rt.db.write() as s:
+        carla = s.get(Customer, cast.carla.id)
+        assert carla is not None
+        actions.create_ticket(s, SYSTEM, requester=carla, subject="Kept", body="one")
+        with s.begin_nested():  # released: still not the commit
+            actions.create_ticket(s, SYSTEM, requester=carla, subject="Also kept", body="two")
+        assert events.names == []
+        with pytest.raises(ValueError), s.begin_nested():  # rolled back: its events go
+            actions.create_ticket(s, SYSTEM, requester=carla, subject="Gone", body="three")
+            raise ValueError
+        assert events.names == []
+    assert events.names == ["ticket.created", "message.created"] * 2
+    with rt.db.read() as s:
+        assert sorted(s.scalars(select(Ticket.subject))) == ["Also kept", "Kept"]

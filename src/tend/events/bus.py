@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from tend.events.catalog import Event
 
@@ -61,8 +61,29 @@ def emit(session: Session, evt: Event) -> None:
     session.info.setdefault(_PENDING, []).append(evt)
 
 
+# SQLAlchemy fires these for savepoints too. Releasing a savepoint is not the commit: its events
+# wait for the real one. Rolling a savepoint back drops the events emitted inside it (their
+# audit rows went with it) and keeps those of the enclosing transaction.
+_MARKS = "tend_savepoint_marks"
+
+
+@sa_event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault(_MARKS, {})
+        marks[transaction] = len(session.info.get(_PENDING, []))
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.get(_MARKS, {}).pop(transaction, None)
+
+
 @sa_event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     events: list[Event] = session.info.pop(_PENDING, [])
     bus: EventBus | None = session.info.get("bus")
     if events and bus is not None:
@@ -71,5 +92,10 @@ def _after_commit(session: Session) -> None:
 
 @sa_event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
+    savepoint = session.get_nested_transaction()
+    if savepoint is not None:
+        mark = session.info.get(_MARKS, {}).get(savepoint)
+        if mark is not None and _PENDING in session.info:
+            del session.info[_PENDING][mark:]
+        return
     session.info.pop(_PENDING, None)
-
