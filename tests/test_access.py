@@ -59,6 +59,7 @@ PERMISSION_TABLE: dict[Permission, tuple[bool, bool, bool, bool, bool, bool]] = 
     P.TEAMS_READ:          (True, True, True, True, False, True),
     P.TEAMS_WRITE:         (True, False, False, False, False, True),
     P.SETTINGS_WRITE:      (True, False, False, False, False, True),
+    P.CHANNELS_WRITE:      (True, False, False, False, False, True),
 }  # fmt: skip
 
 

@@ -211,6 +211,19 @@ def can_see_attachment(actor: Actor, attachment: Attachment, ticket: Ticket) -> 
     return can_see_message(actor, attachment.message, ticket)
 
 
+def can_see_raw_mail(actor: Actor, ticket: Ticket | None) -> bool:
+    """A mail as it was received (every header and part): admins always (the quarantine holds
+    mail of no ticket), other agents for the tickets they see. Never customers: the raw mail
+    carries relays, addresses and copies a reply on the portal does not show."""
+    if isinstance(actor, SystemActor):
+        return True
+    if not isinstance(actor, AgentActor):
+        return False
+    if has(actor, P.CHANNELS_WRITE):
+        return True
+    return ticket is not None and can_see_ticket(actor, ticket)
+
+
 # --- customers and organizations ---------------------------------------------------------------
 
 

@@ -295,3 +295,74 @@ def _mails(sources: tuple[str, ...], mbox: bool) -> Any:
                 box.close()
         else:
             yield source, path.read_bytes()
+
+
+def _log_to_stderr(settings: Settings) -> None:
+    """Long-running mail commands report what they do (uvicorn configures `tend serve`)."""
+    import logging
+
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@mail.command("fetch")
+@_common
+@click.option("--once/--forever", default=True,
+              help="One round over every IMAP inbox (default), or keep fetching (IDLE or "
+                   "polling) until stopped.")
+def mail_fetch(host: str | None, port: int | None, data_dir: Path | None, once: bool) -> None:
+    """Fetch mail from the inboxes that have an IMAP server.
+
+    Each mail is stored, then flagged seen (or moved to the inbox's archive folder) on the
+    server. --forever takes the fetch lock first, as `tend serve` does, so that only one process
+    fetches; run it when `tend serve` has TEND_MAIL_FETCH=false. Exits 75 if an inbox could not
+    be fetched with --once.
+    """
+    import signal
+
+    from tend import runtime
+    from tend.channels.email import imap
+
+    settings = _settings(host, port, data_dir)
+    rt = runtime.build(settings)
+    _log_to_stderr(settings)  # after the migrations, which log each step
+    try:
+        if once:
+            results = imap.fetch_once(rt)
+            for account, result in results:
+                click.echo(f"{account.address} ({account}): {result}")
+            if any(isinstance(result, Exception) for _, result in results):
+                sys.exit(EX_TEMPFAIL)
+            return
+        fetcher = imap.MailFetcher(rt)
+        signal.signal(signal.SIGTERM, lambda *_: fetcher.stop(timeout=0))
+        try:
+            fetcher.run()
+        except KeyboardInterrupt:
+            fetcher.stop(timeout=0)
+    finally:
+        rt.close()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=2525, show_default=True, help="Port to listen on.")
+@click.option("--lmtp", is_flag=True, help="Speak LMTP (an MTA's local delivery) instead of SMTP.")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Where the SQLite database and files live [TEND_DATA_DIR].")
+def smtpd(host: str, port: int, lmtp: bool, data_dir: Path | None) -> None:
+    """Receive mail by SMTP or LMTP for the addresses of active inboxes.
+
+    Mail is acknowledged (250) only once it is stored; other recipients get 550, mail larger
+    than TEND_MAIL_MAX_BYTES 552, and a database failure 451 (the sender tries again).
+    """
+    from tend import runtime
+    from tend.channels.email import smtpd as listener
+
+    settings = _settings(None, None, data_dir)
+    rt = runtime.build(settings)
+    _log_to_stderr(settings)
+    try:
+        listener.serve(rt, host=host, port=port, lmtp=lmtp)
+    finally:
+        rt.close()

@@ -10,7 +10,7 @@ from tend.audit import recorder
 from tend.db import Database
 from tend.events import EventBus
 from tend.jobs import JobQueue, make_huey
-from tend.notify import ConsoleOutbox, Outbox
+from tend.notify import ConsoleOutbox, MailOutbox, Outbox
 from tend.settings import Settings
 
 log = logging.getLogger("tend")
@@ -46,7 +46,9 @@ def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = N
     rt = Runtime(
         settings=settings, db=db, bus=bus,
         store=LocalStore(settings.data_dir / "attachments"),
-        outbox=outbox or ConsoleOutbox(show_links=settings.environment != "production"),
+        # Mail when a transport is configured (the email channel connects it), else the console.
+        outbox=outbox or MailOutbox(
+            ConsoleOutbox(show_links=settings.environment != "production")),
     )
     rt.jobs = JobQueue(make_huey(data_dir=settings.data_dir, redis_url=settings.redis_url,
                                  inline=settings.jobs_inline), rt)

@@ -7,10 +7,11 @@ admins change at run time (customer label, tiers, brand) live in the database (`
 from __future__ import annotations
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,7 +20,9 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TEND_", extra="ignore", frozen=True)
+    # Inputs stay out of error messages: TEND_SMTP_URL and TEND_SECRET_KEY carry secrets.
+    model_config = SettingsConfigDict(env_prefix="TEND_", extra="ignore", frozen=True,
+                                      hide_input_in_errors=True)
 
     environment: Literal["development", "production", "test"] = "development"
     data_dir: Path = Path("tend-data")
@@ -50,6 +53,34 @@ class Settings(BaseSettings):
     mail_trusted_authserv_ids: str = ""
     mail_check_sender: bool = True
     mail_follow_up_after_days: int = Field(default=30, ge=0)
+    mail_fetch: bool | None = None  # None: on, except in the test environment
+    mail_fetch_interval_seconds: int = Field(default=60, ge=1)
+    # The URL carries the relay's password: keep it out of reprs and logs.
+    smtp_url: str | None = Field(default=None, repr=False)
+    mail_from: str | None = None
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    smtp_ca_file: Path | None = None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_works(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from tend.channels.email.smtp import parse_url
+
+        parse_url(value)  # raises SmtpConfigError (a ValueError) with what is wrong
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_is_an_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        address = parseaddr(value)[1]
+        if "@" not in address or any(ord(c) < 32 or c == "\x7f" for c in value):
+            raise ValueError("TEND_MAIL_FROM is an address: help@example.com or "
+                             "Example Support <help@example.com>")
+        return value
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
@@ -81,6 +112,11 @@ class Settings(BaseSettings):
         return frozenset(
             t.strip().lower() for t in self.mail_trusted_authserv_ids.split(",") if t.strip()
         )
+
+    @property
+    def fetches_mail(self) -> bool:
+        """Whether `tend serve` fetches IMAP inboxes (tests start fetchers themselves)."""
+        return self.mail_fetch if self.mail_fetch is not None else self.environment != "test"
 
     @property
     def blocked_extensions(self) -> frozenset[str]:

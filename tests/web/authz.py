@@ -52,6 +52,7 @@ LOGIN = "login"  # a 3xx to a sign-in page (/login or /portal/login)
 Outcome = str | int
 Expect = dict[str, Outcome | tuple[Outcome, Outcome]]
 
+INBOX_PASSWORD = "matrix-inbox-secret-4711"
 PUBLIC_ROUTES = {("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", "/healthz"),
                  ("GET", "/brand.css")}
 
@@ -224,6 +225,52 @@ class World:
         support, returns = self.cast.support_team, self.cast.returns_team
         mine, theirs = (returns, support) if c.role == "partner_agent" else (support, returns)
         return mine if c.own else theirs
+
+    # email: inboxes, stored mail, the original mail of a message
+    def inbox(self) -> int:
+        """One shared inbox (with both passwords set, so leaks would show)."""
+        if "inbox" not in self._cache:
+            from tend.channels.email.inboxes import create_inbox
+
+            with self.rt.db.write() as s:
+                self._cache["inbox"] = create_inbox(s, SYSTEM, self.rt.settings, {
+                    "name": "Matrix inbox", "address": "matrix@shop.example",
+                    "team_id": self.cast.support_team, "smtp_host": "smtp.shop.example",
+                    "smtp_username": "matrix", "smtp_password": INBOX_PASSWORD,
+                    "imap_host": "imap.shop.example", "imap_username": "matrix",
+                    "imap_password": INBOX_PASSWORD}).id
+        return int(self._cache["inbox"])
+
+    def stored_mail(self, *, status: str = "quarantined") -> int:
+        """A fresh stored mail (unique content, so never a duplicate) in `status`."""
+        from tend.channels.email import intake
+        from tend.channels.email.models import InboundEmail
+        from tests.channels.email.mailgen import mail
+
+        raw = mail(subject=self.unique("Stored "), to="matrix@shop.example")
+        stored = intake.store(self.rt, raw, intake.Envelope(source="pipe"))
+        with self.rt.db.write() as s:
+            row = s.get(InboundEmail, stored.inbound_id)
+            assert row is not None
+            row.status = status
+            row.reason = "the sender failed DMARC" if status == "quarantined" else None
+        return stored.inbound_id
+
+    def email_message(self, c: Ctx) -> int:
+        """The first message of the role's own (other) ticket, made to have come by email."""
+        key = ("email_message", c.role == "partner_agent", c.own)
+        if key not in self._cache:
+            from tend.channels.email.models import InboundEmail
+
+            ticket_id = self.ticket(c)
+            inbound_id = self.stored_mail(status="processed")
+            with self.rt.db.write() as s:
+                t = s.get(Ticket, ticket_id)
+                row = s.get(InboundEmail, inbound_id)
+                assert t is not None and row is not None
+                row.ticket_id, row.message_id = t.id, t.messages[0].id
+                self._cache[key] = t.messages[0].id
+        return int(self._cache[key])
 
     def reset_rate_limits(self) -> None:
         with self.rt.db.write() as s:
@@ -448,4 +495,54 @@ API_SPECS: list[Spec] = [
         **AGENTS_ONLY, light_agent=OK, partner_agent=OK, agent=OK, admin=OK)),
     Spec("PATCH", f"{V1}/teams/{{team_id}}", _team({"description": "Front line"}), expect(
         **AGENTS_ONLY, light_agent=403, partner_agent=403, agent=403, admin=OK)),
+]
+
+# email inboxes and stored mail: admins only, whose or whichever
+
+ADMINS_ONLY_API = dict(**AGENTS_ONLY, light_agent=403, partner_agent=403, agent=403)
+
+
+def _inbox(json: Any = None) -> Builder:
+    return lambda w, c: Req({"inbox_id": w.inbox()}, json=json)
+
+
+def _no_password(w: World, c: Ctx, response: Any) -> None:
+    assert INBOX_PASSWORD not in response.text and "fernet:" not in response.text, \
+        "a password (or its sealed form) was returned"
+
+
+def _with(make: Callable[[World], Any]) -> Builder:
+    """A request without parameters, once `make` has put something to list in place."""
+    def build(w: World, c: Ctx) -> Req:
+        make(w)
+        return Req()
+
+    return build
+
+
+def _mail(status: str = "quarantined") -> Builder:
+    return lambda w, c: Req({"inbound_id": w.stored_mail(status=status)})
+
+
+API_SPECS += [
+    Spec("GET", f"{V1}/inboxes", _with(World.inbox),
+         expect(**ADMINS_ONLY_API, admin=OK), verify=_no_password),
+    Spec("POST", f"{V1}/inboxes", lambda w, c: Req(json={
+        "name": "Matrix", "address": f"{w.unique('in')}@shop.example",
+        "smtp_password": INBOX_PASSWORD}), expect(**ADMINS_ONLY_API, admin=OK),
+        verify=_no_password),
+    Spec("GET", f"{V1}/inboxes/{{inbox_id}}", _inbox(), expect(**ADMINS_ONLY_API, admin=OK),
+         verify=_no_password),
+    Spec("PATCH", f"{V1}/inboxes/{{inbox_id}}", _inbox({"from_name": "Matrix desk"}),
+         expect(**ADMINS_ONLY_API, admin=OK), verify=_no_password),
+    Spec("GET", f"{V1}/mail", _with(World.stored_mail),
+         expect(**ADMINS_ONLY_API, admin=OK)),
+    Spec("GET", f"{V1}/mail/{{inbound_id}}", _mail(), expect(**ADMINS_ONLY_API, admin=OK)),
+    Spec("GET", f"{V1}/mail/{{inbound_id}}/raw", _mail(), expect(**ADMINS_ONLY_API, admin=OK)),
+    Spec("POST", f"{V1}/mail/{{inbound_id}}/reprocess", _mail(),
+         expect(**ADMINS_ONLY_API, admin=OK)),
+    Spec("POST", f"{V1}/mail/{{inbound_id}}/release", _mail(),
+         expect(**ADMINS_ONLY_API, admin=OK)),
+    Spec("POST", f"{V1}/mail/{{inbound_id}}/discard", _mail(),
+         expect(**ADMINS_ONLY_API, admin=OK)),
 ]

@@ -311,6 +311,54 @@ PAGE_SPECS += [
 ]
 
 
+# --- email inboxes and the mail quarantine (admin), the original mail of a message (agents) ------
+
+INBOX_FORM = dict(smtp_port="587", smtp_security="starttls", imap_port="993",
+                  imap_security="tls", imap_folder="INBOX", active="1")
+
+
+def _inbox_form(w: World, c: Ctx) -> Req:
+    return Req({"inbox_id": w.inbox()}, data=form(
+        c, name="Matrix inbox", address="matrix@shop.example", from_name=f"{c.role} {c.whose}",
+        team_id=str(w.cast.support_team), smtp_host="smtp.shop.example", smtp_username="matrix",
+        imap_host="imap.shop.example", imap_username="matrix", **INBOX_FORM))
+
+
+def _new_inbox_form(w: World, c: Ctx) -> Req:
+    return Req(data=form(c, name="New inbox", address=f"{w.unique('in')}@shop.example",
+                         team_id="none", **INBOX_FORM))
+
+
+def _quarantined(w: World, c: Ctx) -> Req:
+    return Req({"inbound_id": w.stored_mail()}, data=form(c))
+
+
+def _discard(w: World, c: Ctx) -> Req:
+    return Req(data=form(c, **{"ids[]": [str(w.stored_mail())]}))
+
+
+PAGE_SPECS += [
+    Spec("GET", "/admin/inboxes", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/inboxes/new", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/inboxes/new", _new_inbox_form, expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/inboxes/{inbox_id}", lambda w, c: Req({"inbox_id": w.inbox()}),
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/inboxes/{inbox_id}", _inbox_form, expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/mail", lambda w, c: Req(query={"status": "quarantined"}),
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/mail/{inbound_id}", _quarantined, expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/mail/{inbound_id}/raw", _quarantined, expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/mail/{inbound_id}/reprocess", _quarantined,
+         expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/mail/{inbound_id}/release", _quarantined,
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/mail/{inbound_id}/release", _quarantined,
+         expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("POST", "/admin/mail/discard", _discard, expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/agent/messages/{message_id}/original",
+         lambda w, c: Req({"message_id": w.email_message(c)}), expect(**AGENTS_SEE)),
+]
+
 # --- customer portal (src/tend/web/portal) -------------------------------------------------------
 
 CUSTOMER_ONLY = dict(anonymous=LOGIN, light_agent=LOGIN, partner_agent=LOGIN, agent=LOGIN,

@@ -3,7 +3,8 @@
 
 One line per case. Paths and bodies may use placeholders filled per test: {ticket} (an open
 ticket of carla), {closed} (a closed ticket of carla), {dan_ticket}, {customer} (carla),
-{org}, {agent}, {team}, {attachment} (on dan's ticket), {huge} (an id past 64 bits).
+{org}, {agent}, {team}, {attachment} (on dan's ticket), {huge} (an id past 64 bits), {inbox}
+(an inbox with both passwords), {mail} (a quarantined mail), {processed} (a processed mail).
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def t(**changes: Any) -> dict[str, Any]:
 
 
 DROP = object()
+
+
+def ib(**changes: Any) -> dict[str, Any]:
+    """A valid inbox body with some fields changed (DROP removes one)."""
+    body = {"name": "Sales", "address": "sales@shop.example", **changes}
+    return {k: v for k, v in body.items() if v is not DROP}
 
 CASES: list[Case] = [
     # --- POST /tickets ---
@@ -367,6 +374,74 @@ CASES: list[Case] = [
     C("PATCH", "/teams/99999", 404, json={"name": "x"}, who="admin"),
     C("PATCH", "/teams/{team}", 422, json={"name": None}, who="admin", detail="name"),
     C("PATCH", "/teams/{team}", 422, json={"name": ""}, who="admin", detail="name"),
+    # --- email inboxes (as admin) ---
+    C("POST", "/inboxes", 422, json={}, who="admin", detail="name"),
+    C("POST", "/inboxes", 422, json=ib(address=DROP), who="admin", detail="address"),
+    C("POST", "/inboxes", 422, json=ib(address="not-an-email"), who="admin", detail="address"),
+    C("POST", "/inboxes", 422, json=ib(address=f"{LONG}@example.com"), who="admin",
+      detail="address"),
+    C("POST", "/inboxes", 422, json=ib(name="n" * 101), who="admin", detail="name"),
+    C("POST", "/inboxes", 422, json=ib(name="   "), who="admin", detail="name"),
+    C("POST", "/inboxes", 422, json=ib(from_name=LONG), who="admin", detail="from_name"),
+    C("POST", "/inboxes", 422, json=ib(smtp_port=0), who="admin", detail="smtp_port"),
+    C("POST", "/inboxes", 422, json=ib(smtp_port=65536), who="admin", detail="smtp_port"),
+    C("POST", "/inboxes", 422, json=ib(imap_port="imaps"), who="admin", detail="imap_port"),
+    C("POST", "/inboxes", 422, json=ib(smtp_security="ssl"), who="admin",
+      detail="smtp_security"),
+    C("POST", "/inboxes", 422, json=ib(imap_security=None), who="admin",
+      detail="imap_security"),
+    C("POST", "/inboxes", 422, json=ib(team_id=9999), who="admin", detail="unknown team"),
+    C("POST", "/inboxes", 422, json=ib(team_id=int(HUGE_ID)), who="admin", detail="team_id"),
+    C("POST", "/inboxes", 422, json=ib(team_id="support"), who="admin", detail="team_id"),
+    C("POST", "/inboxes", 422, json=ib(smtp_host="not a host!"), who="admin",
+      detail="host name"),
+    C("POST", "/inboxes", 422, json=ib(smtp_host="h" * 254), who="admin", detail="smtp_host"),
+    C("POST", "/inboxes", 422, json=ib(smtp_password=""), who="admin", detail="smtp_password"),
+    C("POST", "/inboxes", 422, json=ib(smtp_password="p" * 1001), who="admin",
+      detail="smtp_password"),
+    C("POST", "/inboxes", 422, json=ib(imap_password="a\r\nA1 LOGOUT"), who="admin",
+      detail="line breaks"),
+    C("POST", "/inboxes", 422, json=ib(imap_host="imap.shop.example"), who="admin",
+      detail="IMAP user name"),
+    C("POST", "/inboxes", 422, json=ib(imap_folder=""), who="admin", detail="imap_folder"),
+    C("POST", "/inboxes", 422, json=ib(password="x"), who="admin", detail="unknown field"),
+    C("POST", "/inboxes", 409, json=ib(address="MATRIX@shop.example"), who="admin",
+      detail="already uses"),
+    C("POST", "/inboxes", 403, json=ib()),
+    C("GET", "/inboxes/99999", 404, who="admin"),
+    C("GET", "/inboxes/{huge}", 422, who="admin"),
+    C("PATCH", "/inboxes/99999", 404, json={"name": "x"}, who="admin"),
+    C("PATCH", "/inboxes/{huge}", 422, json={"name": "x"}, who="admin"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"name": None}, who="admin", detail="name"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"address": "bad"}, who="admin",
+      detail="address"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"smtp_port": -1}, who="admin",
+      detail="smtp_port"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"imap_security": "ssl"}, who="admin",
+      detail="imap_security"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"team_id": 9999}, who="admin",
+      detail="unknown team"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"imap_username": None}, who="admin",
+      detail="IMAP user name"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"active": None}, who="admin", detail="active"),
+    C("PATCH", "/inboxes/{inbox}", 422, json={"smtp_password": ""}, who="admin",
+      detail="smtp_password"),
+    C("PATCH", "/inboxes/{inbox}", 403, json={"name": "Mine now"}),
+    # --- stored mail (as admin) ---
+    C("GET", "/mail", 422, params={"status": "spam"}, who="admin", detail="status"),
+    C("GET", "/mail", 400, params={"cursor": "!!"}, who="admin", detail="cursor"),
+    C("GET", "/mail", 422, params={"limit": 101}, who="admin", detail="limit"),
+    C("GET", "/mail/99999", 404, who="admin"),
+    C("GET", "/mail/{huge}/raw", 422, who="admin"),
+    *[case for action in ("reprocess", "release", "discard") for case in (
+        C("POST", f"/mail/99999/{action}", 404, who="admin"),
+        C("POST", f"/mail/{{huge}}/{action}", 422, who="admin"),
+        C("POST", f"/mail/{{processed}}/{action}", 409, who="admin",
+          detail="not quarantined"),
+        C("POST", f"/mail/{{mail}}/{action}", 403),
+        C("POST", f"/mail/{{mail}}/{action}", 415, content=b"go", ctype="text/plain",
+          who="admin", detail="application/json"),
+    )],
     # --- methods and paths that do not exist ---
     C("DELETE", "/tickets/{ticket}", 405, detail="not allowed"),
     C("PUT", "/customers/{customer}", 405, detail="not allowed"),
@@ -391,6 +466,8 @@ class Bench:
             "customer": cast.carla.id, "org": self.world.organization(own),
             "agent": cast.agent.id, "team": cast.support_team, "light": cast.light.id,
             "attachment": self.world.attachment(other), "huge": HUGE_ID,
+            "inbox": self.world.inbox(), "mail": self.world.stored_mail(),
+            "processed": self.world.stored_mail(status="processed"),
         }
         self.own = own
 

@@ -107,6 +107,22 @@ class InboundQuarantined(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class InboxCreated(Event):
+    name = "inbox.created"
+    inbox_id: int
+    address: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class InboxUpdated(Event):
+    """Settings of an inbox changed; passwords appear as "***" (set) or None (not set)."""
+
+    name = "inbox.updated"
+    inbox_id: int
+    changes: dict[str, Change]
+
+
+@dataclass(frozen=True, kw_only=True)
 class CustomerCreated(Event):
     name = "customer.created"
     customer_id: int

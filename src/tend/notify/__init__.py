@@ -1,7 +1,9 @@
-"""Messages Tend sends to people outside a ticket thread (portal sign-in links for now).
+"""Messages Tend sends to people outside a ticket thread (portal sign-in links, notices).
 
-The email channel replaces the console outbox with real mail; until then demo and development
-print the links so that the portal can be used.
+`MailOutbox` is the default: once the email channel connects it (`tend.channels.email.outbound`)
+it mails notices through the job queue whenever a mail transport is configured. Without one it
+hands them to the console outbox, so that demo and development print the links and the portal
+can be used.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,3 +51,31 @@ class ConsoleOutbox:
                   + (f"\n  {notice.link}" if notice.link else ""), file=sys.stdout, flush=True)
         else:
             log.warning("no mail transport is configured: a notice to a customer was not sent")
+
+
+# Queues a notice for delivery; False when there is no way to deliver it (no mail transport).
+Sender = Callable[[Notice], bool]
+
+
+class MailOutbox:
+    """Sends notices by mail once a channel connects a sender; otherwise uses `fallback`.
+
+    A sender that fails (the queue is down) must not break the page that sent the notice: the
+    notice then goes to the fallback, which in production logs that it was not sent.
+    """
+
+    def __init__(self, fallback: Outbox) -> None:
+        self.fallback = fallback
+        self._sender: Sender | None = None
+
+    def connect(self, sender: Sender) -> None:
+        self._sender = sender
+
+    def send(self, notice: Notice) -> None:
+        if self._sender is not None:
+            try:
+                if self._sender(notice):
+                    return
+            except Exception:
+                log.exception("could not queue a notice by mail")
+        self.fallback.send(notice)

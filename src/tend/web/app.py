@@ -28,7 +28,15 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         consumer = rt.jobs.start_consumer(settings.job_workers) if settings.job_workers else None
+        fetcher = None
+        if settings.fetches_mail:  # every worker starts one; only the lock holder fetches
+            from tend.channels.email.imap import MailFetcher
+
+            fetcher = MailFetcher(rt)
+            fetcher.start()
         yield
+        if fetcher is not None:
+            fetcher.stop()
         if consumer is not None:
             consumer.stop(graceful=True)
         rt.close()

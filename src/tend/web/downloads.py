@@ -24,3 +24,13 @@ def attachment_response(store: LocalStore, attachment: Attachment) -> Response:
         "Cache-Control": "private, no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     })
+
+
+def raw_mail_response(inbound_id: int, raw: bytes) -> Response:
+    """A stored mail as received, as an .eml download (never shown inline, never sniffed)."""
+    return Response(raw, media_type="message/rfc822", headers={
+        "Content-Disposition": f'attachment; filename="mail-{inbound_id}.eml"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    })

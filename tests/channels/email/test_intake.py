@@ -352,3 +352,19 @@ def test_a_forged_bounce_token_changes_nothing(rt: Runtime, cast: Cast, inbox: i
     with rt.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Message).where(
             Message.delivery_status == "failed")) == 0
+
+
+def test_a_mail_left_on_the_server_cannot_be_reprocessed_from_its_headers(
+        rt: Runtime, cast: Cast, inbox: int) -> None:
+    with rt.db.write() as s:
+        big = InboundEmail(inbox_id=inbox, source="imap", mailbox="INBOX", uid="7:9:big",
+                           content_hash="0" * 64, size=90_000_000, raw=b"Subject: huge\r\n\r\n",
+                           status="quarantined", reason="too large")
+        s.add(big)
+        s.flush()
+        big_id = big.id
+    with pytest.raises(ValueError, match="left on the IMAP server"):
+        intake.reprocess(rt, cast.admin.actor, big_id)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="left on the IMAP server"):
+        intake.release(rt, cast.admin.actor, big_id)  # type: ignore[arg-type]
+    assert row(rt, big_id).status == "quarantined" and tickets(rt) == []

@@ -1,4 +1,4 @@
-"""Spoofing matrix: a forged sender × each failing check × each threading method → nothing is
+"""Spoofing matrix: a forged sender x each failing check x each threading method → nothing is
 appended, reopened or CC'd; the mail waits in the quarantine. The same mails passing the
 checks do thread (so the matrix can fail)."""
 

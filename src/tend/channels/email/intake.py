@@ -263,4 +263,8 @@ def _reset(rt: Runtime, inbound_id: int) -> None:
             raise LookupError(f"no stored mail {inbound_id}")
         if row.status != "quarantined":
             raise ValueError(f"mail {inbound_id} is {row.status}, not quarantined")
+        if row.uid is not None and row.uid.endswith(":big"):
+            # Only its headers are here; the whole mail waits on the IMAP server.
+            raise ValueError(f"mail {inbound_id} is too large and was left on the IMAP server;"
+                             " raise TEND_MAIL_MAX_BYTES and the fetcher takes it in")
         row.status, row.reason = "received", None

@@ -35,6 +35,7 @@ def _guard(permission: Permission) -> Callable[[AgentActor], AgentActor]:
 AgentsAdmin = Annotated[AgentActor, Depends(_guard(Permission.AGENTS_WRITE))]
 TeamsAdmin = Annotated[AgentActor, Depends(_guard(Permission.TEAMS_WRITE))]
 SettingsAdmin = Annotated[AgentActor, Depends(_guard(Permission.SETTINGS_WRITE))]
+ChannelsAdmin = Annotated[AgentActor, Depends(_guard(Permission.CHANNELS_WRITE))]
 
 
 def checked(form: dict[str, Any], key: str) -> bool:
@@ -68,4 +69,10 @@ NOTICES = {
     "team": "The team was saved.",
     "field": "The custom field was saved.",
     "settings": "The settings were saved.",
+    "inbox": "The inbox was saved.",
+    "inbox_new": "The inbox was created.",
+    "mail_reprocessed": "The mail was processed again; where it went is shown below.",
+    "mail_released": "The mail was released and processed; where it went is shown below.",
+    "mail_discarded": "The selected mails were discarded.",
+    "mail_none": "No quarantined mail was selected; nothing changed.",
 }

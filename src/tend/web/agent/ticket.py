@@ -1,22 +1,25 @@
-"""The ticket page: timeline, history, composer, side panel, merge; attachment downloads."""
+"""The ticket page: timeline, history, composer, side panel, merge; attachment and original
+mail downloads."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from tend.access import AgentActor
+from tend.access import AgentActor, can_see_raw_mail, can_see_ticket
 from tend.attachments.actions import store_uploads
 from tend.attachments.files import Upload, check_upload
 from tend.attachments.queries import access_attachment
 from tend.audit.history import history_lines
 from tend.audit.queries import ticket_history
+from tend.channels.email.queries import access_original, mails_behind
 from tend.runtime import Runtime
 from tend.tickets import actions
-from tend.tickets.models import CustomField, Ticket
+from tend.tickets.models import CustomField, Message, Ticket
 from tend.tickets.queries import (
     access_ticket_by_number,
     active_custom_fields,
@@ -36,7 +39,7 @@ from tend.web.agent.common import (
     split_tags,
 )
 from tend.web.deps import RuntimeDep
-from tend.web.downloads import attachment_response
+from tend.web.downloads import attachment_response, raw_mail_response
 from tend.web.pagekit import FormData, PageAgent, field, redirect, render
 from tend.web.problems import Problem
 
@@ -56,9 +59,10 @@ def ticket_page(request: Request, rt: Runtime, actor: AgentActor, number: int, *
         _ = requester.identities, requester.organization
         merged_into = session.get(Ticket, ticket.merged_into_id) if ticket.merged_into_id else None
         can = Can.of(actor)
+        messages = timeline(session, actor, ticket)
         ctx: dict[str, Any] = {
             "nav_active": "inbox", "ticket": ticket, "requester": requester,
-            "messages": timeline(session, actor, ticket),
+            "messages": messages, **_email_context(session, actor, ticket, messages),
             "history": history_lines(session, ticket_history(session, ticket.id)),
             "earlier": customer_tickets(session, actor, requester.id, exclude=ticket.id),
             "merged_into": merged_into, "can": can,
@@ -71,6 +75,18 @@ def ticket_page(request: Request, rt: Runtime, actor: AgentActor, number: int, *
             "writable": ticket.status != "closed" and (can.reply or can.note),
         }
         return render(request, "agent/ticket.html", ctx, status_code=status_code)
+
+
+def _email_context(session: Session, actor: AgentActor, ticket: Ticket,
+                   messages: list[Message]) -> dict[str, Any]:
+    """What the page shows of the email channel: which messages have their original mail, and
+    the ticket this one follows up (linked only if the agent may see it)."""
+    originals = (mails_behind(session, [m.id for m in messages])
+                 if can_see_raw_mail(actor, ticket) else set())
+    earlier = session.get(Ticket, ticket.follow_up_of_id) if ticket.follow_up_of_id else None
+    return {"originals": originals,
+            "follow_up_of": earlier if earlier and can_see_ticket(actor, earlier) else None,
+            "follows_hidden": earlier is not None and not can_see_ticket(actor, earlier)}
 
 
 @router.get("/agent/tickets/{number}")
@@ -184,6 +200,14 @@ def merge(number: PathId, request: Request, rt: RuntimeDep, actor: PageAgent,
                            merge_target=str(form.get("target", ""))[:20],
                            status_code=error_status(exc))
     return redirect(f"/agent/tickets/{target_number}")
+
+
+@router.get("/agent/messages/{message_id}/original")
+def original_mail(message_id: PathId, rt: RuntimeDep, actor: PageAgent) -> Response:
+    """The mail a message came from, as received (an .eml download)."""
+    with rt.db.read() as session:
+        row = access_original(session, actor, message_id)
+        return raw_mail_response(row.id, row.raw)
 
 
 @router.get("/agent/attachments/{attachment_id}")

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter, Depends, Request
 
-from tend.web.api import agents, attachments, customers, organizations, teams, tickets
+from tend.web.api import (
+    agents,
+    attachments,
+    customers,
+    inboxes,
+    mail,
+    organizations,
+    teams,
+    tickets,
+)
 from tend.web.problems import Problem
 
 _WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -12,6 +21,9 @@ def json_body(request: Request) -> None:
     """Bodies are JSON (415 otherwise); only a message may come as multipart, with files."""
     if request.method not in _WITH_BODY:
         return
+    if request.headers.get("content-length", "0") == "0" and "transfer-encoding" not in (
+            request.headers):
+        return  # no body, nothing to type (POST /mail/{id}/reprocess and the like)
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
         return
@@ -21,5 +33,5 @@ def json_body(request: Request) -> None:
 
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(json_body)])
-for module in (tickets, customers, organizations, agents, teams, attachments):
+for module in (tickets, customers, organizations, agents, teams, attachments, inboxes, mail):
     router.include_router(module.router)
