@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tend.access import (
     Actor,
@@ -152,7 +153,8 @@ def create_ticket(
     ticket = Ticket(
         number=_next_number(session), subject=subject[:250], priority=priority, channel=channel,
         requester_id=requester.id, team_id=team_id, status="new",
-        custom_fields=rules.clean_custom_fields(field_specs(session), {}, custom_fields or {}),
+        custom_fields=(rules.clean_custom_fields(field_specs(session), {}, custom_fields)
+                       if custom_fields else {}),
         created_at=now, updated_at=now, message_count=1,
     )
     ticket.tag_rows = [TicketTag(tag=t) for t in sorted(rules.normalize_tags(tags))]
@@ -171,6 +173,8 @@ def create_ticket(
                       channel=channel, created_at=now, **author, **_origin_columns(origin))
     session.add(message)
     session.flush()
+    # The new ticket's only message: known, so reading `ticket.messages` needs no query.
+    set_committed_value(ticket, "messages", [message])
     _attach(session, ticket, message, files)
     emit(session, TicketCreated(
         actor=actor.ref, ticket_id=ticket.id, number=ticket.number, channel=channel,

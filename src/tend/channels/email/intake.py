@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from tend.access import AgentActor, Permission, require
 from tend.channels.email.models import InboundEmail
@@ -106,17 +107,21 @@ def _sandbox(rt: Runtime) -> ParseSandbox:
     return box
 
 
-def _find_duplicate(rt: Runtime, envelope: Envelope, digest: str) -> InboundEmail | None:
+def _find_duplicate(rt: Runtime, envelope: Envelope, digest: str) -> Received | None:
+    columns = (InboundEmail.id, InboundEmail.status, InboundEmail.ticket_id)
     with rt.db.read() as session:
+        found = None
         if envelope.uid is not None:
-            found = session.scalar(select(InboundEmail).where(
+            found = session.execute(select(*columns).where(
                 InboundEmail.inbox_id == envelope.inbox_id,
-                InboundEmail.mailbox == envelope.mailbox, InboundEmail.uid == envelope.uid))
-            if found is not None:
-                return found
-        return session.scalar(select(InboundEmail).where(
-            InboundEmail.content_hash == digest, InboundEmail.status != "discarded",
-        ).order_by(InboundEmail.id).limit(1))
+                InboundEmail.mailbox == envelope.mailbox, InboundEmail.uid == envelope.uid)).first()
+        if found is None:
+            found = session.execute(select(*columns).where(
+                InboundEmail.content_hash == digest, InboundEmail.status != "discarded",
+            ).order_by(InboundEmail.id).limit(1)).first()
+    if found is None:
+        return None
+    return Received(found.id, found.status, duplicate=True, ticket_id=found.ticket_id)
 
 
 def store(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
@@ -129,7 +134,7 @@ def store(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
     digest = content_hash(raw)
     found = _find_duplicate(rt, envelope, digest)
     if found is not None:
-        return Received(found.id, found.status, duplicate=True, ticket_id=found.ticket_id)
+        return found
     row = InboundEmail(
         inbox_id=envelope.inbox_id, source=envelope.source, mailbox=envelope.mailbox,
         uid=envelope.uid, content_hash=digest, size=len(raw), raw=raw,
@@ -145,7 +150,7 @@ def store(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
         found = _find_duplicate(rt, envelope, digest)
         if found is None:
             raise
-        return Received(found.id, found.status, duplicate=True, ticket_id=found.ticket_id)
+        return found
     return Received(row.id, row.status)
 
 
@@ -166,22 +171,24 @@ def receive(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
     stored = store(rt, raw, envelope)
     if stored.status != "received":
         return stored
-    return process(rt, stored.inbound_id)
+    return process(rt, stored.inbound_id, raw=raw)
 
 
-def process(rt: Runtime, inbound_id: int, *, release: bool = False) -> Received:
+def process(rt: Runtime, inbound_id: int, *, release: bool = False,
+            raw: bytes | None = None) -> Received:
     """Turn a stored mail into a ticket or a message; quarantine it if that fails.
 
     `release`: an admin vouches for a quarantined mail (e.g. a failed DMARC check of a sender
-    they know), so sender authentication is not held against it.
+    they know), so sender authentication is not held against it. `raw`: the stored bytes,
+    when the caller has them at hand.
     """
     from tend.channels.email import route
 
-    with rt.db.read() as session:
-        row = session.get(InboundEmail, inbound_id)
-        if row is None:
-            raise LookupError(f"no stored mail {inbound_id}")
-        raw = row.raw
+    if raw is None:
+        with rt.db.read() as session:
+            raw = session.scalar(select(InboundEmail.raw).where(InboundEmail.id == inbound_id))
+            if raw is None:
+                raise LookupError(f"no stored mail {inbound_id}")
     try:
         mail: ParsedEmail | None = _sandbox(rt).parse(raw)
         problem = None
@@ -194,11 +201,12 @@ def process(rt: Runtime, inbound_id: int, *, release: bool = False) -> Received:
         return _quarantine(rt, inbound_id, problem or "cannot parse")
     try:
         with rt.db.write() as session:
-            row = session.get(InboundEmail, inbound_id, with_for_update=True)
+            row = session.scalar(select(InboundEmail).where(InboundEmail.id == inbound_id)
+                                 .options(defer(InboundEmail.raw)).with_for_update())
             if row is None or (row.status != "received" and not release):
                 # Someone else processed it meanwhile (a second fetcher, a restart).
                 return Received(inbound_id, row.status if row else "missing", duplicate=True)
-            after = route.apply(rt, session, row, mail, release=release)
+            after = route.apply(rt, session, row, raw, mail, release=release)
         after.run(rt)
         return Received(inbound_id, after.status, ticket_id=after.ticket_id)
     except Exception as exc:  # quarantine and go on: one bad mail never blocks the rest

@@ -190,7 +190,7 @@ def _forget_sending(session: Session) -> None:
 def _finish(rt: Runtime, message_id: int, status: str, error: str | None) -> None:
     """Record the outcome of a send, once: only a queued message changes."""
     with rt.db.write() as session:
-        message = session.get(Message, message_id, with_for_update=True)
+        message = session.get(Message, message_id, with_for_update={"of": Message})
         if message is None or message.delivery_status != "queued":
             return
         message.delivery_status = status

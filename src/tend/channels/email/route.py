@@ -54,40 +54,45 @@ class After:
             rt.jobs.enqueue(name, payload)
 
 
-def apply(rt: Runtime, session: Session, row: InboundEmail, mail: ParsedEmail, *,
+def apply(rt: Runtime, session: Session, row: InboundEmail, raw: bytes, mail: ParsedEmail, *,
           release: bool) -> After:
-    row.attempts += 1
-    row.from_email = (mail.from_email or "")[:320] or None
-    row.subject = mail.subject[:250]
-    row.message_id_header = (mail.message_id or "")[:250] or None
-    inbox = _inbox_for(session, row, mail)
-    row.inbox_id = inbox.id if inbox is not None else row.inbox_id
-    verdict = "pass" if release else sender_verdict(rt, row)
+    # What the row learns is written once, at the end (one UPDATE, not one per autoflush).
+    head = Headers(raw)
+    inbox = _inbox_for(session, row, head, mail)
+    stamp: dict[str, object] = {
+        "attempts": row.attempts + 1, "from_email": (mail.from_email or "")[:320] or None,
+        "subject": mail.subject[:250], "message_id_header": (mail.message_id or "")[:250] or None,
+        "inbox_id": inbox.id if inbox is not None else row.inbox_id,
+    }
+    verdict = "pass" if release else sender_verdict(rt, row, raw, head)
     if mail.from_email is None:
-        return _quarantine(session, row, "the mail has no sender address")
+        return _quarantine(session, row, stamp, "the mail has no sender address")
     if mail.is_bounce:
         if verdict == "fail":
-            return _quarantine(session, row, "a bounce whose sender failed authentication")
-        return _bounce(session, rt, row)
+            return _quarantine(session, row, stamp, "a bounce whose sender failed authentication")
+        return _bounce(session, rt, row, raw, stamp)
 
     secret = rt.settings.signing_key()
     refs = _unique([*([mail.in_reply_to] if mail.in_reply_to else []), *mail.references])
     recipients = [*(row.envelope_to or "").split(","), *(a.email for a in mail.to),
                   *(a.email for a in mail.cc)]
     token_id = _live(session, threading.token_ticket(secret, refs, [r for r in recipients if r]))
-    ref_id = _live(session, _ticket_by_references(session, refs))
+    ref_id = _live(session, _ticket_by_references(session, refs)) if token_id is None else None
     number = threading.subject_number(mail.subject)
-    subject_id = _live(session, session.scalar(select(Ticket.id).where(Ticket.number == number))
-                       if number is not None else None)
+    subject_id = None
+    if number is not None and token_id is None and ref_id is None:
+        by_number = select(Ticket.id).where(Ticket.number == number)
+        subject_id = _live(session, session.scalar(by_number))
     strongest = token_id or ref_id or subject_id
     sender = _normal(mail.from_email)
-    participant = strongest is not None and sender in participants(session, strongest)
+    known = participants(session, strongest) if strongest is not None else set()
     decision = threading.decide(
         authenticated=verdict != "fail", token_ticket_id=token_id, reference_ticket_id=ref_id,
-        subject_ticket_id=subject_id, sender_is_participant=participant,
+        subject_ticket_id=subject_id, sender_is_participant=sender in known,
     )
     if decision.method == "quarantine":
-        return _quarantine(session, row, f"{decision.reason}; it was not added to any ticket")
+        return _quarantine(session, row, stamp,
+                           f"{decision.reason}; it was not added to any ticket")
 
     customer = find_or_create_by_email(session, SYSTEM, mail.from_email, mail.from_name)
     files = _store_attachments(rt, mail)
@@ -105,8 +110,8 @@ def apply(rt: Runtime, session: Session, row: InboundEmail, mail: ParsedEmail, *
             message = add_message(session, SYSTEM, ticket, body=text, body_html=html,
                                   channel="email", files=files, origin=origin)
             if may_add_ccs:
-                _add_ccs(session, ticket, mail, inbox, exclude=sender)
-            return _done(session, row, after, decision.method, ticket.id, message.id)
+                _add_ccs(session, ticket.id, mail, exclude=sender, known=known)
+            return _done(session, row, stamp, after, decision.method, ticket.id, message.id)
         follow_up_of: int | None = ticket.id
         why = f"a reply to #{ticket.number}, which is {ticket.status}"
     else:
@@ -120,22 +125,24 @@ def apply(rt: Runtime, session: Session, row: InboundEmail, mail: ParsedEmail, *
         origin=replace(origin, inbox_id=inbox.id if inbox is not None else None,
                        follow_up_of_id=follow_up_of),
     )
+    first = ticket.messages[0].id
     if may_add_ccs:
-        _add_ccs(session, ticket, mail, inbox, exclude=sender)
+        _add_ccs(session, ticket.id, mail, exclude=sender, known={sender})
     if follow_up_of is not None:
         old = session.get(Ticket, follow_up_of)
         system_note(session, SYSTEM, ticket,
                     f"Follow-up of #{old.number if old else follow_up_of}: {why}.")
-    from_sender = ratelimit.hit(session, f"mail-from:{sender}", loops.SENDER_WINDOW_SECONDS)
     if (inbox is not None and inbox.send_acknowledgement
-            and _may_acknowledge(session, mail, sender, from_sender - 1)):
+            and _may_acknowledge(session, mail, sender)):
         after.jobs.append((ACK_JOB, {"ticket_id": ticket.id, "to": sender, "inbound_id": row.id}))
-    first = ticket.messages[0].id if ticket.messages else None
-    return _done(session, row, after, "follow_up" if follow_up_of else "new", ticket.id, first)
+    return _done(session, row, stamp, after, "follow_up" if follow_up_of else "new", ticket.id,
+                 first)
 
 
-def _done(session: Session, row: InboundEmail, after: After, outcome: str, ticket_id: int,
-          message_id: int | None) -> After:
+def _done(session: Session, row: InboundEmail, stamp: dict[str, object], after: After,
+          outcome: str, ticket_id: int | None, message_id: int | None) -> After:
+    for key, value in stamp.items():
+        setattr(row, key, value)
     row.status, row.outcome, row.reason = "processed", outcome, None
     row.ticket_id, row.message_id, row.processed_at = ticket_id, message_id, utcnow()
     after.ticket_id = ticket_id
@@ -143,7 +150,10 @@ def _done(session: Session, row: InboundEmail, after: After, outcome: str, ticke
     return after
 
 
-def _quarantine(session: Session, row: InboundEmail, reason: str) -> After:
+def _quarantine(session: Session, row: InboundEmail, stamp: dict[str, object],
+                reason: str) -> After:
+    for key, value in stamp.items():
+        setattr(row, key, value)
     row.status, row.reason, row.processed_at = "quarantined", reason, utcnow()
     row.outcome = None
     emit(session, InboundQuarantined(actor=SYSTEM.ref, inbound_id=row.id, reason=reason))
@@ -152,17 +162,22 @@ def _quarantine(session: Session, row: InboundEmail, reason: str) -> After:
 
 # --- facts -----------------------------------------------------------------------------------
 
-def header_values(raw: bytes, name: str) -> list[str]:
-    """Every value of one header, top first (as relays prepend them)."""
-    head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    return [str(v) for v in head.get_all(name, [])]
+class Headers:
+    """The mail's header block, parsed once: every value of a header, top first (as relays
+    prepend them)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+
+    def values(self, name: str) -> list[str]:
+        return [str(v) for v in self._head.get_all(name, [])]
 
 
-def sender_verdict(rt: Runtime, row: InboundEmail) -> str:
+def sender_verdict(rt: Runtime, row: InboundEmail, raw: bytes, head: Headers) -> str:
     """pass / fail / unknown: a trusted relay's verdict, else Tend's own SPF/DKIM/DMARC check."""
     trusted = rt.settings.trusted_authserv_ids
     if trusted:
-        found = authresults.verdict(header_values(row.raw, "Authentication-Results"), trusted)
+        found = authresults.verdict(head.values("Authentication-Results"), trusted)
         if found != "unknown":
             return found
     if not rt.settings.mail_check_sender:
@@ -172,7 +187,7 @@ def sender_verdict(rt: Runtime, row: InboundEmail) -> str:
     resolver = rt.extras.get("email.resolver")
     if resolver is None:
         resolver = rt.extras["email.resolver"] = senderauth.DnsResolver()
-    return senderauth.check(row.raw, client_ip=row.client_ip, mail_from=row.envelope_from,
+    return senderauth.check(raw, client_ip=row.client_ip, mail_from=row.envelope_from,
                             helo=row.helo, resolver=cast(senderauth.Resolver, resolver)).verdict
 
 
@@ -188,11 +203,12 @@ def _base_address(address: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def _inbox_for(session: Session, row: InboundEmail, mail: ParsedEmail) -> Inbox | None:
+def _inbox_for(session: Session, row: InboundEmail, head: Headers,
+               mail: ParsedEmail) -> Inbox | None:
     if row.inbox_id is not None:
         return session.get(Inbox, row.inbox_id)
     candidates = [*(row.envelope_to or "").split(","),
-                  *header_values(row.raw, "Delivered-To"), *header_values(row.raw, "X-Original-To"),
+                  *head.values("Delivered-To"), *head.values("X-Original-To"),
                   *(a.email for a in mail.to), *(a.email for a in mail.cc)]
     wanted = [_base_address(c) for c in candidates if "@" in c]
     if not wanted:
@@ -257,16 +273,19 @@ def _too_old(rt: Runtime, ticket: Ticket) -> bool:
             and ticket.solved_at < utcnow() - timedelta(days=days))
 
 
-def _add_ccs(session: Session, ticket: Ticket, mail: ParsedEmail, inbox: Inbox | None, *,
-             exclude: str) -> None:
-    ours = {i.lower() for i in session.scalars(select(Inbox.address))}
-    have = participants(session, ticket.id)
-    for addr in [*mail.to, *mail.cc]:
-        normal = _normal(addr.email)
-        if normal == exclude or normal in have or _base_address(normal) in ours:
-            continue
-        have.add(normal)
-        session.add(TicketCc(ticket_id=ticket.id, email=normal[:320]))
+def _add_ccs(session: Session, ticket_id: int, mail: ParsedEmail, *, exclude: str,
+             known: set[str]) -> None:
+    """Copied addresses join the ticket's CCs (not our own inboxes, not who is already in)."""
+    candidates = {_normal(a.email) for a in [*mail.to, *mail.cc]} - known - {exclude}
+    if not candidates:
+        return
+    ours = set(session.scalars(select(Inbox.address).where(
+        Inbox.address.in_({_base_address(c) for c in candidates}))))
+    candidates = {c for c in candidates if _base_address(c) not in ours}
+    if candidates:
+        candidates -= participants(session, ticket_id)
+    for address in sorted(candidates):
+        session.add(TicketCc(ticket_id=ticket_id, email=address[:320]))
     session.flush()
 
 
@@ -292,21 +311,22 @@ def _store_attachments(rt: Runtime, mail: ParsedEmail) -> list[StoredFile]:
     return files
 
 
-def _may_acknowledge(session: Session, mail: ParsedEmail, sender: str,
-                     from_sender_before: int) -> bool:
+def _may_acknowledge(session: Session, mail: ParsedEmail, sender: str) -> bool:
+    from_sender = ratelimit.hit(session, f"mail-from:{sender}", loops.SENDER_WINDOW_SECONDS)
     ack_key = f"mail-ack:{sender}"
     decision = loops.may_auto_reply(
         mail, sent_to_address_recently=ratelimit.hits(session, ack_key, loops.ACK_WINDOW_SECONDS),
-        from_sender_recently=from_sender_before,
+        from_sender_recently=from_sender - 1,
     )
     if decision.allowed:
         ratelimit.hit(session, ack_key, loops.ACK_WINDOW_SECONDS)
     return decision.allowed
 
 
-def _bounce(session: Session, rt: Runtime, row: InboundEmail) -> After:
+def _bounce(session: Session, rt: Runtime, row: InboundEmail, raw: bytes,
+            stamp: dict[str, object]) -> After:
     """A delivery failure report: mark the original outgoing message failed."""
-    text = row.raw.decode("latin-1")
+    text = raw.decode("latin-1")
     secret = rt.settings.signing_key()
     for m in _OUR_ID.finditer(text):
         ticket_id = threading.read_token(secret, m.group(2))
@@ -323,7 +343,7 @@ def _bounce(session: Session, rt: Runtime, row: InboundEmail) -> After:
         if ticket is not None:
             system_note(session, SYSTEM, ticket,
                         f"A reply could not be delivered: {reason[:300]}", allow_closed=True)
-        return _done(session, row, After("processed"), "bounce", message.ticket_id, None)
-    row.status, row.outcome, row.processed_at = "processed", "bounce", utcnow()
-    return After("processed")
+        return _done(session, row, stamp, After("processed"), "bounce", message.ticket_id,
+                     None)
+    return _done(session, row, stamp, After("processed"), "bounce", None, None)
 
