@@ -62,7 +62,13 @@ def _serve(settings: Settings) -> None:
 
     from tend import runtime
 
-    runtime.build(settings).close()  # migrate once, before any worker starts
+    rt = runtime.build(settings)  # migrate once, before any worker starts
+    try:
+        from tend.channels.email.intake import process_pending
+
+        process_pending(rt)  # mail a crash left stored but unprocessed
+    finally:
+        rt.close()
     _export(settings)
     uvicorn.run("tend.web.asgi:from_env", factory=True, host=settings.host, port=settings.port,
                 workers=settings.workers, log_level=settings.log_level, proxy_headers=True,

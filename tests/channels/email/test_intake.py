@@ -368,3 +368,10 @@ def test_a_mail_left_on_the_server_cannot_be_reprocessed_from_its_headers(
     with pytest.raises(ValueError, match="left on the IMAP server"):
         intake.release(rt, cast.admin.actor, big_id)  # type: ignore[arg-type]
     assert row(rt, big_id).status == "quarantined" and tickets(rt) == []
+
+
+def test_process_pending_walks_every_batch(rt: Runtime, inbox: int) -> None:
+    for n in range(5):
+        intake.store(rt, mail(body=f"stored before a crash, number {n}"), PIPE)
+    assert intake.process_pending(rt, batch=2) == 5
+    assert len(tickets(rt)) == 5 and intake.process_pending(rt) == 0

@@ -372,20 +372,10 @@ def _subject(headers: bytes) -> str:
         return ""
 
 
-def finish_pending(rt: Runtime) -> int:
-    """Process mails a crash left stored but unprocessed (before fetching anything new)."""
-    total = 0
-    while (count := intake.process_pending(rt)) > 0:
-        total += count
-        if count < 1000:
-            break
-    return total
-
-
 def fetch_once(rt: Runtime, *, ssl_context: ssl.SSLContext | None = None,
                ) -> list[tuple[Account, Round | Exception]]:
     """One round for every IMAP inbox (`tend mail fetch --once`)."""
-    finish_pending(rt)
+    intake.process_pending(rt)
     results: list[tuple[Account, Round | Exception]] = []
     for account in accounts(rt):
         conn = Connection(account, ssl_context=ssl_context)
@@ -566,7 +556,7 @@ class MailFetcher:
             if not self.lock.acquire():
                 return False
             log.info("fetching mail in this process")
-            finished = finish_pending(self.rt)
+            finished = intake.process_pending(self.rt)
             if finished:
                 log.info("finished %d stored but unprocessed mails", finished)
             return True

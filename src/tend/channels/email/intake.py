@@ -226,14 +226,21 @@ def _quarantine(rt: Runtime, inbound_id: int, reason: str) -> Received:
     return Received(inbound_id, "quarantined")
 
 
-def process_pending(rt: Runtime, *, limit: int = 1000) -> int:
-    """Finish mails stored but not processed (a crash between the two steps). Returns how many."""
-    with rt.db.read() as session:
-        ids = list(session.scalars(select(InboundEmail.id).where(
-            InboundEmail.status == "received").order_by(InboundEmail.id).limit(limit)))
-    for inbound_id in ids:
-        process(rt, inbound_id)
-    return len(ids)
+def process_pending(rt: Runtime, *, batch: int = 1000) -> int:
+    """Finish every mail stored but not processed (a crash between the two steps), oldest
+    first. Returns how many. Adapters call it when they start."""
+    total, after = 0, 0
+    while True:
+        with rt.db.read() as session:
+            ids = list(session.scalars(select(InboundEmail.id).where(
+                InboundEmail.status == "received", InboundEmail.id > after,
+            ).order_by(InboundEmail.id).limit(batch)))
+        for inbound_id in ids:
+            process(rt, inbound_id)
+        total += len(ids)
+        if len(ids) < batch:
+            return total
+        after = ids[-1]
 
 
 # --- the quarantine, for admins -----------------------------------------------------------------

@@ -132,7 +132,9 @@ class Listener:
 
 
 def serve(rt: Runtime, *, host: str, port: int, lmtp: bool) -> None:
-    """Run until SIGINT or SIGTERM (`tend smtpd`)."""
+    """Run until SIGINT or SIGTERM (`tend smtpd`). Mails a crash left stored but unprocessed
+    are finished first."""
+    intake.process_pending(rt)
 
     async def main() -> None:
         listener = Listener(rt, host=host, port=port, lmtp=lmtp)
