@@ -237,8 +237,11 @@ def test_the_inbox_is_found_from_the_recipients(rt: Runtime, cast: Cast, inbox: 
 
 def test_unparseable_mail_is_quarantined_and_can_be_discarded(
         rt: Runtime, cast: Cast, inbox: int) -> None:
+    heard: list[Any] = []
+    rt.bus.subscribe("inbound.quarantined", heard.append)
     got = intake.receive(rt, b"\x00\x01 this is not a mail", PIPE)
     assert got.status == "quarantined"
+    assert [(e.inbound_id, e.reason[:12]) for e in heard] == [(got.inbound_id, "cannot parse")]
     stored = row(rt, got.inbound_id)
     assert "cannot parse" in (stored.reason or "") and stored.raw == b"\x00\x01 this is not a mail"
     ok = intake.receive(rt, mail(), PIPE)  # the next mail is not blocked

@@ -26,11 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
-from tend.access import AgentActor, Permission, require
+from tend.access import SYSTEM, AgentActor, Permission, require
 from tend.channels.email.models import InboundEmail
 from tend.channels.email.parse import ParsedEmail, ParseError
 from tend.channels.email.sandbox import ParseSandbox
 from tend.db import utcnow
+from tend.events import emit
+from tend.events.catalog import InboundQuarantined
 
 if TYPE_CHECKING:
     from tend.runtime import Runtime
@@ -222,6 +224,8 @@ def _quarantine(rt: Runtime, inbound_id: int, reason: str) -> Received:
         row.status, row.reason = "quarantined", reason[:2000]
         row.attempts += 1
         row.processed_at = utcnow()
+        emit(session, InboundQuarantined(actor=SYSTEM.ref, inbound_id=inbound_id,
+                                         reason=row.reason))
     log.warning("mail %s quarantined: %s", inbound_id, reason)
     return Received(inbound_id, "quarantined")
 
