@@ -16,7 +16,7 @@ from tend.channels.email.intake import Envelope
 from tend.channels.email.models import InboundEmail
 from tend.runtime import Runtime
 from tend.tickets.models import Ticket
-from tests.browser.conftest import agent_signs_in
+from tests.browser.conftest import agent_signs_in, screenshot
 from tests.browser.test_layout import DESKTOP, check_page, open_context
 from tests.channels.email.mailgen import mail
 from tests.conftest import Cast
@@ -62,6 +62,8 @@ def test_email_pages_fit_a_phone_and_are_named(browser: Browser, live_server: st
             page.goto(f"{live_server}{path}")
             expect(page.locator("header.topbar")).to_be_visible()
             check_page(page, path)
+            if viewport and path == "/admin/mail":
+                screenshot(page, "admin-mail-quarantine")
             if SHOTS:
                 name = path.strip("/").replace("/", "-").replace("?", "-") or "root"
                 width = "desktop" if viewport else "phone"
@@ -71,5 +73,7 @@ def test_email_pages_fit_a_phone_and_are_named(browser: Browser, live_server: st
         quoted.locator("summary").click()
         expect(quoted.locator("pre")).to_contain_text("Please try another cable.")
         expect(page.get_by_role("link", name="Original mail")).to_be_visible()
+        if viewport:
+            screenshot(page, "workspace-email-ticket")
         assert errors == []
         context.close()
