@@ -18,7 +18,8 @@ from sqlalchemy.exc import OperationalError
 
 from tend.channels.email import intake
 from tend.channels.email.models import InboundEmail, Inbox
-from tend.channels.email.smtpd import Handler, Listener, base_address
+from tend.channels.email.smtpd import Handler, Listener
+from tend.channels.email.threading import base_address
 from tend.runtime import Runtime
 from tend.settings import Settings
 from tend.tickets.models import Ticket

@@ -18,9 +18,6 @@ so every `tend serve` worker may start one and a dead holder is replaced.
 from __future__ import annotations
 
 import contextlib
-import email.parser
-import email.policy
-import hashlib
 import imaplib
 import io
 import logging
@@ -37,15 +34,10 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from sqlalchemy import Connection as DbConnection
 from sqlalchemy import select as sql_select
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
-from tend.access import SYSTEM
 from tend.channels.email import intake
-from tend.channels.email.models import InboundEmail, Inbox
+from tend.channels.email.models import Inbox
 from tend.channels.email.secrets import SecretError, unseal
-from tend.db import utcnow
-from tend.events import emit
-from tend.events.catalog import InboundQuarantined
 
 if TYPE_CHECKING:
     from tend.runtime import Runtime
@@ -334,42 +326,15 @@ def fetch_round(rt: Runtime, conn: Connection, stop: threading.Event | None = No
 
 
 def _record_too_large(rt: Runtime, conn: Connection, uid: int, key: str, size: int) -> None:
-    """List a mail too large to take in the quarantine (headers only); it stays unflagged.
-
-    Its UID gets a `:big` suffix, so that it is listed once, and so that the whole mail is
-    still fetched under its own UID if the limit is raised later.
-    """
-    account, marker = conn.account, f"{key}:big"
-    with rt.db.read() as session:
-        if session.scalar(sql_select(InboundEmail.id).where(
-                InboundEmail.inbox_id == account.inbox_id,
-                InboundEmail.mailbox == account.folder, InboundEmail.uid == marker)) is not None:
-            return
-    headers = conn.fetch(uid, "HEADER") or b""
-    reason = (f"too large: {size} bytes (at most {rt.settings.mail_max_bytes} are accepted); "
-              f"left on the IMAP server in {account.folder}, UID {uid}")
+    """List a mail too large to take in (headers only) in the quarantine; it stays unflagged."""
+    account = conn.account
+    envelope = intake.Envelope(source="imap", inbox_id=account.inbox_id,
+                               mailbox=account.folder, uid=key)
+    if intake.listed_too_large(rt, envelope):
+        return
+    where = f"left on the IMAP server in {account.folder}, UID {uid}"
+    reason = intake.record_too_large(rt, conn.fetch(uid, "HEADER") or b"", size, envelope, where)
     log.warning("IMAP %s: %s", account, reason)
-    try:
-        with rt.db.write() as session:
-            row = InboundEmail(
-                inbox_id=account.inbox_id, source="imap", mailbox=account.folder, uid=marker,
-                content_hash=hashlib.sha256(b"too large\n" + headers).hexdigest(), size=size,
-                raw=headers, status="quarantined", reason=reason, subject=_subject(headers),
-                processed_at=utcnow())
-            session.add(row)
-            session.flush()
-            emit(session, InboundQuarantined(actor=SYSTEM.ref, inbound_id=row.id,
-                                             reason=reason))
-    except IntegrityError:  # another fetcher listed it a moment ago
-        pass
-
-
-def _subject(headers: bytes) -> str:
-    try:
-        parsed = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(headers)
-        return " ".join(str(parsed.get("Subject", "")).split())[:250]
-    except Exception:  # a hint for the list only; a broken header must not stop fetching
-        return ""
 
 
 def fetch_once(rt: Runtime, *, ssl_context: ssl.SSLContext | None = None,

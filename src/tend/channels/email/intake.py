@@ -15,16 +15,18 @@ on the next start, and a source that offers the mail again is told it is a dupli
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from email.header import decode_header, make_header
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Session, defer
 
 from tend.access import SYSTEM, AgentActor, Permission, require
 from tend.channels.email.models import InboundEmail
@@ -165,7 +167,50 @@ def _peek_subject(raw: bytes) -> str:
     m = _SUBJECT.search(head)
     if m is None:
         return ""
-    return " ".join(m.group(1).decode("utf-8", "replace").split())[:250]
+    text = m.group(1).decode("utf-8", "replace")
+    # =?utf-8?q?...?= words as a mail client shows them; a hint only, so a bad one stays.
+    with contextlib.suppress(ValueError, LookupError, UnicodeError):
+        text = str(make_header(decode_header(text)))
+    return " ".join(text.split())[:250]
+
+
+# A mail left at its source for its size is listed under its UID plus this suffix: once, and
+# without taking the UID the whole mail gets if the limit is raised later.
+_TOO_LARGE = ":big"
+
+
+def _too_large_uid(envelope: Envelope) -> str:
+    return f"{envelope.uid}{_TOO_LARGE}"
+
+
+def listed_too_large(rt: Runtime, envelope: Envelope) -> bool:
+    with rt.db.read() as session:
+        return session.scalar(select(InboundEmail.id).where(
+            InboundEmail.inbox_id == envelope.inbox_id, InboundEmail.mailbox == envelope.mailbox,
+            InboundEmail.uid == _too_large_uid(envelope))) is not None
+
+
+def record_too_large(rt: Runtime, headers: bytes, size: int, envelope: Envelope,
+                     where: str) -> str:
+    """List a mail too large to take in, by its headers, in the quarantine (it cannot be
+    re-processed from them: the mail itself stays at its source, `where`). Returns the reason."""
+    reason = (f"too large: {size} bytes (at most {rt.settings.mail_max_bytes} are accepted); "
+              f"{where}")
+    try:
+        with rt.db.write() as session:
+            row = InboundEmail(
+                inbox_id=envelope.inbox_id, source=envelope.source, mailbox=envelope.mailbox,
+                uid=_too_large_uid(envelope),
+                content_hash=hashlib.sha256(b"too large\n" + headers).hexdigest(), size=size,
+                raw=headers, status="quarantined", reason=reason,
+                subject=_peek_subject(headers), processed_at=utcnow())
+            session.add(row)
+            session.flush()
+            emit(session, InboundQuarantined(actor=SYSTEM.ref, inbound_id=row.id,
+                                             reason=reason))
+    except IntegrityError:  # another fetcher listed it a moment ago
+        pass
+    return reason
 
 
 def receive(rt: Runtime, raw: bytes, envelope: Envelope) -> Received:
@@ -203,8 +248,7 @@ def process(rt: Runtime, inbound_id: int, *, release: bool = False,
         return _quarantine(rt, inbound_id, problem or "cannot parse")
     try:
         with rt.db.write() as session:
-            row = session.scalar(select(InboundEmail).where(InboundEmail.id == inbound_id)
-                                 .options(defer(InboundEmail.raw)).with_for_update())
+            row = _locked(session, inbound_id)
             if row is None or (row.status != "received" and not release):
                 # Someone else processed it meanwhile (a second fetcher, a restart).
                 return Received(inbound_id, row.status if row else "missing", duplicate=True)
@@ -216,9 +260,15 @@ def process(rt: Runtime, inbound_id: int, *, release: bool = False,
         return _quarantine(rt, inbound_id, f"cannot process: {type(exc).__name__}: {exc}")
 
 
+def _locked(session: Session, inbound_id: int) -> InboundEmail | None:
+    """The stored mail's row, locked for this transaction, without its raw bytes."""
+    return session.scalar(select(InboundEmail).where(InboundEmail.id == inbound_id)
+                          .options(defer(InboundEmail.raw)).with_for_update())
+
+
 def _quarantine(rt: Runtime, inbound_id: int, reason: str) -> Received:
     with rt.db.write() as session:
-        row = session.get(InboundEmail, inbound_id, with_for_update=True)
+        row = _locked(session, inbound_id)
         if row is None:
             raise LookupError(f"no stored mail {inbound_id}")
         row.status, row.reason = "quarantined", reason[:2000]
@@ -268,7 +318,7 @@ def discard(rt: Runtime, actor: AgentActor, inbound_ids: Iterable[int]) -> int:
     require(actor, Permission.CHANNELS_WRITE)
     count = 0
     with rt.db.write() as session:
-        for row in session.scalars(select(InboundEmail).where(
+        for row in session.scalars(select(InboundEmail).options(defer(InboundEmail.raw)).where(
                 InboundEmail.id.in_(list(inbound_ids)), InboundEmail.status == "quarantined")):
             row.status = "discarded"
             count += 1
@@ -277,12 +327,12 @@ def discard(rt: Runtime, actor: AgentActor, inbound_ids: Iterable[int]) -> int:
 
 def _reset(rt: Runtime, inbound_id: int) -> None:
     with rt.db.write() as session:
-        row = session.get(InboundEmail, inbound_id, with_for_update=True)
+        row = _locked(session, inbound_id)
         if row is None:
             raise LookupError(f"no stored mail {inbound_id}")
         if row.status != "quarantined":
             raise ValueError(f"mail {inbound_id} is {row.status}, not quarantined")
-        if row.uid is not None and row.uid.endswith(":big"):
+        if row.uid is not None and row.uid.endswith(_TOO_LARGE):
             # Only its headers are here; the whole mail waits on the IMAP server.
             raise ValueError(f"mail {inbound_id} is too large and was left on the IMAP server;"
                              " raise TEND_MAIL_MAX_BYTES and the fetcher takes it in")

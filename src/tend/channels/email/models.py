@@ -9,6 +9,7 @@ cannot be processed stays here, `quarantined`, until an admin re-processes or re
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, get_args
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tend.db import Base, utcnow
 
 SECURITY_MODES = ("tls", "starttls", "none")
+MailStatus = Literal["quarantined", "received", "processed", "discarded"]
+MAIL_STATUSES: tuple[MailStatus, ...] = get_args(MailStatus)
 
 
 class Inbox(Base):

@@ -261,7 +261,7 @@ def prepare_reply(rt: Runtime, message_id: int) -> Prepared | None:
         ours.add(transport.sender.address.lower())
         ccs = [c for c in session.scalars(select(TicketCc.email).where(
                    TicketCc.ticket_id == ticket.id).order_by(TicketCc.email))
-               if c.lower() != to.lower() and _base_address(c) not in ours]
+               if c.lower() != to.lower() and threading.base_address(c) not in ours]
         earlier = session.execute(select(Message.id, Message.external_id).where(
             Message.ticket_id == ticket.id, Message.id < message.id,
             Message.visibility == "public").order_by(Message.id)).all()
@@ -289,11 +289,6 @@ def _reply_to(secret: str, ticket_id: int, transport: Transport) -> Mailbox | No
         return None  # TEND_MAIL_FROM may be a no-reply address: do not invent one beside it
     return Mailbox(threading.reply_address(secret, ticket_id, transport.inbox_address),
                    transport.sender.name)
-
-
-def _base_address(address: str) -> str:
-    local, _, domain = address.strip().lower().partition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 def _read_file(rt: Runtime, sha256: str, filename: str) -> bytes:

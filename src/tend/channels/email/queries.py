@@ -15,10 +15,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
 from tend.access import Actor, NotFound, Permission, can_see_message, can_see_raw_mail, require
-from tend.channels.email.models import InboundEmail, Inbox
+from tend.channels.email.models import MAIL_STATUSES, InboundEmail, Inbox
 from tend.tickets.models import Message
 
-MAIL_STATUSES = ("quarantined", "received", "processed", "discarded")
 _HEAD_LIMIT = 64 * 1024  # headers past this are not shown (the download has them all)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # shown as U+FFFD, never passed on
 
@@ -77,10 +76,12 @@ def mail_counts(session: Session, actor: Actor) -> dict[str, int]:
     return {s: found.get(s, 0) for s in MAIL_STATUSES}
 
 
-def access_mail(session: Session, actor: Actor, inbound_id: int) -> InboundEmail:
-    """One stored mail, raw bytes included."""
+def access_mail(session: Session, actor: Actor, inbound_id: int, *,
+                with_raw: bool = True) -> InboundEmail:
+    """One stored mail; its raw bytes (possibly megabytes) only when `with_raw`."""
     require(actor, Permission.CHANNELS_WRITE)
-    row = session.get(InboundEmail, inbound_id)
+    row = session.get(InboundEmail, inbound_id,
+                      options=[] if with_raw else [defer(InboundEmail.raw)])
     if row is None:
         raise NotFound(f"Stored mail {inbound_id} was not found.")
     return row

@@ -198,11 +198,6 @@ def _normal(address: str) -> str:
         return address.strip().lower()
 
 
-def _base_address(address: str) -> str:
-    local, _, domain = address.strip().lower().partition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
-
-
 def _inbox_for(session: Session, row: InboundEmail, head: Headers,
                mail: ParsedEmail) -> Inbox | None:
     if row.inbox_id is not None:
@@ -210,7 +205,7 @@ def _inbox_for(session: Session, row: InboundEmail, head: Headers,
     candidates = [*(row.envelope_to or "").split(","),
                   *head.values("Delivered-To"), *head.values("X-Original-To"),
                   *(a.email for a in mail.to), *(a.email for a in mail.cc)]
-    wanted = [_base_address(c) for c in candidates if "@" in c]
+    wanted = [threading.base_address(c) for c in candidates if "@" in c]
     if not wanted:
         return None
     found = {i.address: i for i in session.scalars(
@@ -280,8 +275,8 @@ def _add_ccs(session: Session, ticket_id: int, mail: ParsedEmail, *, exclude: st
     if not candidates:
         return
     ours = set(session.scalars(select(Inbox.address).where(
-        Inbox.address.in_({_base_address(c) for c in candidates}))))
-    candidates = {c for c in candidates if _base_address(c) not in ours}
+        Inbox.address.in_({threading.base_address(c) for c in candidates}))))
+    candidates = {c for c in candidates if threading.base_address(c) not in ours}
     if candidates:
         candidates -= participants(session, ticket_id)
     for address in sorted(candidates):

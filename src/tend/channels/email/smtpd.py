@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from tend.channels.email import intake
 from tend.channels.email.models import Inbox
+from tend.channels.email.threading import base_address
 
 if TYPE_CHECKING:
     from tend.runtime import Runtime
@@ -36,12 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("tend.email.smtpd")
 
 TEMPORARY = "451 4.3.0 Temporary failure, please try again later"
-
-
-def base_address(address: str) -> str:
-    """`support+t123@Shop.example` → `support@shop.example`. Pure."""
-    local, _, domain = address.strip().strip("<>").rpartition("@")
-    return f"{local.split('+', 1)[0]}@{domain}".lower()
 
 
 class Handler:

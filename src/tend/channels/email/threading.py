@@ -71,6 +71,12 @@ def message_id_for(secret: str, ticket_id: int, message_id: int, domain: str) ->
     return f"tend.{message_id}.{make_token(secret, ticket_id)}@{domain}"
 
 
+def base_address(address: str) -> str:
+    """`support+t123@Shop.example` → `support@shop.example`: the inbox a subaddress names."""
+    local, _, domain = address.strip().strip("<>").rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}".lower()
+
+
 def reply_address(secret: str, ticket_id: int, inbox_address: str) -> str:
     """`support+<token>@example.com`: replies find their ticket even when ids are dropped."""
     local, _, domain = inbox_address.partition("@")

@@ -7,14 +7,14 @@ the quarantine holds exactly the mail a parse choked on.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from tend.access import AgentActor
 from tend.channels.email import intake, queries
-from tend.channels.email.models import Inbox
+from tend.channels.email.models import MAIL_STATUSES, Inbox, MailStatus
 from tend.ids import MAX_ID, is_id
 from tend.runtime import Runtime
 from tend.tickets.models import Ticket
@@ -27,7 +27,6 @@ from tend.web.problems import Problem
 
 router = APIRouter()
 
-Status = Literal["quarantined", "received", "processed", "discarded"]
 STATUS_HELP = {
     "quarantined": "Mail Tend could not turn into a ticket or message; it waits for you.",
     "received": "Stored and waiting to be processed (normally only for a moment).",
@@ -39,7 +38,7 @@ _MAX_BULK = 200
 
 @router.get("/admin/mail")
 def mail_list(request: Request, rt: RuntimeDep, actor: ChannelsAdmin,
-              status: Status = "quarantined",
+              status: MailStatus = "quarantined",
               before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
     with rt.db.read() as session:
         found = queries.newest_mail(session, actor, status, before=before)
@@ -47,7 +46,7 @@ def mail_list(request: Request, rt: RuntimeDep, actor: ChannelsAdmin,
         inboxes = {i.id: i.name for i in session.scalars(queries.inboxes_query(actor))}
     return page(request, "admin/mail.html", {
         "mails": found.items, "older": found.older, "status": status, "counts": counts,
-        "statuses": queries.MAIL_STATUSES, "status_help": STATUS_HELP, "inbox_names": inboxes,
+        "statuses": MAIL_STATUSES, "status_help": STATUS_HELP, "inbox_names": inboxes,
     })
 
 
@@ -82,7 +81,7 @@ def mail_raw(inbound_id: PathId, rt: RuntimeDep, actor: ChannelsAdmin) -> Respon
 def _way_out(request: Request, rt: Runtime, actor: AgentActor, inbound_id: int,
              release: bool) -> Response:
     with rt.db.read() as session:
-        queries.access_mail(session, actor, inbound_id)  # 404 before anything else
+        queries.access_mail(session, actor, inbound_id, with_raw=False)  # 404 first
     try:
         if release:
             intake.release(rt, actor, inbound_id)
@@ -106,7 +105,7 @@ def release_page(request: Request, inbound_id: PathId, rt: RuntimeDep,
                  actor: ChannelsAdmin) -> Response:
     """The confirmation step: releasing trusts a sender that failed authentication."""
     with rt.db.read() as session:
-        row = queries.access_mail(session, actor, inbound_id)
+        row = queries.access_mail(session, actor, inbound_id, with_raw=False)
         return page(request, "admin/mail_release.html", {"mail": row})
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from tend.channels.email import intake, queries
-from tend.channels.email.models import InboundEmail
+from tend.channels.email.models import InboundEmail, MailStatus
 from tend.channels.email.schemas import HeaderOut, MailDetail, MailOut, MailPage
 from tend.ids import MAX_ID
 from tend.pagination import page_by_id
@@ -26,7 +26,6 @@ from tend.web.problems import Problem
 
 router = APIRouter(tags=["mail"])
 MailId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Status = Literal["quarantined", "received", "processed", "discarded"]
 
 
 @contextmanager
@@ -42,13 +41,13 @@ def quarantined_only() -> Iterator[None]:
 
 def _out(rt: Runtime, actor: ApiAgent, inbound_id: int) -> MailOut:
     with rt.db.read() as session:
-        return MailOut.of(queries.access_mail(session, actor, inbound_id))
+        return MailOut.of(queries.access_mail(session, actor, inbound_id, with_raw=False))
 
 
 @router.get("/mail", response_model=MailPage)
 def list_mail(
     rt: RuntimeDep, actor: ApiAgent,
-    status: Status | None = None,
+    status: MailStatus | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> MailPage:
