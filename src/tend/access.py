@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import ColumnElement, exists, false, select, true
 
 from tend.agents.models import Role
 from tend.events.catalog import ActorRef
+from tend.realtime.envelopes import Scope
 
 if TYPE_CHECKING:
     from tend.attachments.models import Attachment
@@ -251,3 +252,37 @@ def can_see_customer_directly(actor: Actor, customer: Customer) -> bool:
     if isinstance(actor, CustomerActor):
         return customer.id == actor.id
     return has(actor, P.CUSTOMERS_READ) and actor.role is not Role.PARTNER_AGENT
+
+
+# --- live screens (real-time envelopes) --------------------------------------------------------
+
+LiveDecision = Literal["show", "appear", "remove", "skip"]
+
+
+def live_delivery(actor: Actor, scope: Scope) -> LiveDecision:
+    """Whether an envelope about `scope` reaches `actor`'s live screen, checked for every
+    envelope: "show" it; "appear" when a ticket just became visible to the actor (it moved into
+    their team: the screen loads its messages); tell the screen to "remove" a ticket the actor
+    no longer sees (it moved to another team); or "skip" it. The same rules as
+    `can_see_ticket` and `sees_notes`."""
+    if isinstance(actor, SystemActor):
+        return "show"
+    if scope.agent_id is not None:
+        return "show" if isinstance(actor, AgentActor) and actor.id == scope.agent_id else "skip"
+    if isinstance(actor, CustomerActor):
+        if scope.internal or scope.requester_id is None or scope.requester_id != actor.id:
+            return "skip"
+        return "show"
+    if actor.role is not Role.PARTNER_AGENT:
+        return "show"
+    if scope.customer_teams is not None:  # a customer: partners see them through their teams
+        return "show" if actor.team_ids.intersection(scope.customer_teams) else "skip"
+    if scope.ticket_id is None:
+        return "show"
+    if scope.team_id is not None and scope.team_id in actor.team_ids:
+        if scope.team_moved and scope.previous_team_id not in actor.team_ids:
+            return "appear"
+        return "show"
+    if scope.team_moved and scope.previous_team_id in actor.team_ids:
+        return "remove"
+    return "skip"

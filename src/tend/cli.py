@@ -62,6 +62,10 @@ def _serve(settings: Settings) -> None:
 
     from tend import runtime
 
+    if settings.workers > 1 and not settings.redis_url:
+        raise click.UsageError(
+            "Several worker processes keep live screens in step through Redis: set "
+            "TEND_REDIS_URL, or run one worker.")
     rt = runtime.build(settings)  # migrate once, before any worker starts
     try:
         from tend.channels.email.intake import process_pending

@@ -11,6 +11,7 @@ from tend.db import Database
 from tend.events import EventBus
 from tend.jobs import JobQueue, make_huey
 from tend.notify import ConsoleOutbox, MailOutbox, Outbox
+from tend.realtime.hub import Hub, make_hub
 from tend.settings import Settings
 
 log = logging.getLogger("tend")
@@ -23,6 +24,7 @@ class Runtime:
     bus: EventBus
     store: LocalStore
     outbox: Outbox
+    hub: Hub
     jobs: JobQueue = field(init=False)
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -32,6 +34,7 @@ class Runtime:
             if callable(closer):
                 closer()
         self.jobs.close()
+        self.hub.close()
         self.db.dispose()
 
 
@@ -49,10 +52,13 @@ def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = N
         # Mail when a transport is configured (the email channel connects it), else the console.
         outbox=outbox or MailOutbox(
             ConsoleOutbox(show_links=settings.environment != "production")),
+        hub=make_hub(settings.redis_url),
     )
     rt.jobs = JobQueue(make_huey(data_dir=settings.data_dir, redis_url=settings.redis_url,
                                  inline=settings.jobs_inline), rt)
     from tend.channels import email
+    from tend.realtime import feed
 
-    email.install(rt)
+    email.install(rt)  # its before-commit step emits events the live feed then sums up
+    feed.install(rt)
     return rt

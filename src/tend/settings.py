@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     job_workers: int = Field(default=2, ge=0, le=64)
     jobs_inline: bool = False
+    live_heartbeat_seconds: float = Field(default=25.0, gt=0, le=300)
     demo: bool = False
     mail_max_bytes: int = Field(default=40 * 1024 * 1024, ge=64 * 1024)
     mail_parse_timeout_seconds: float = Field(default=30.0, gt=0)

@@ -56,6 +56,12 @@ INBOX_PASSWORD = "matrix-inbox-secret-4711"
 PUBLIC_ROUTES = {("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", "/healthz"),
                  ("GET", "/brand.css")}
 
+# WebSocket routes are authorized when they open and for every envelope; each names the test
+# (relative to tests/) that checks both for every role.
+WEBSOCKETS = {
+    "/agent/live": "realtime/test_workspace_socket.py::test_who_may_open_the_workspace_socket",
+}
+
 
 @pytest.fixture
 def fast_passwords() -> None:

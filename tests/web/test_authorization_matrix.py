@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
-from starlette.routing import Mount, Route
+from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.testclient import TestClient
 
 from tend.runtime import Runtime
@@ -20,6 +20,7 @@ from tests.web import authz_pages
 from tests.web.authz import (
     PUBLIC_ROUTES,
     ROLES,
+    WEBSOCKETS,
     WHOSE,
     Ctx,
     Spec,
@@ -46,6 +47,9 @@ def app_routes(app: Any) -> set[tuple[str, str]]:
         if isinstance(route, Mount):
             assert path.startswith("/static"), f"unexpected mount {path}"
             continue
+        if isinstance(route, APIWebSocketRoute | WebSocketRoute):
+            keys.add(("WS", path))
+            continue
         assert isinstance(route, APIRoute | Route), f"unexpected route type {route!r}"
         for method in ctx.methods or ():
             if method != "HEAD":
@@ -61,6 +65,10 @@ def test_route_matrix(world: World, spec: Spec) -> None:
 
 def test_every_route_has_a_spec(client: TestClient) -> None:
     routes = app_routes(client.app)
+    sockets = {k for k in routes if k[0] == "WS"}
+    assert sockets == {("WS", path) for path in WEBSOCKETS}, (
+        "every WebSocket route names the test of its authorization in tests/web/authz.py")
+    routes -= sockets
     specced = {(s.method, s.path) for s in SPECS}
     missing = sorted(k for k in routes - specced - PUBLIC_ROUTES
                      if k[1].startswith("/api/") or authz_pages.REQUIRE_ALL_PAGES)
@@ -74,11 +82,20 @@ def test_page_routes_without_spec(client: TestClient) -> None:
     """Lists the page routes still lacking a spec (see authz_pages.REQUIRE_ALL_PAGES)."""
     specced = {(s.method, s.path) for s in SPECS}
     missing = sorted(k for k in app_routes(client.app) - specced - PUBLIC_ROUTES
-                     if not k[1].startswith("/api/"))
+                     if not k[1].startswith("/api/") and k[0] != "WS")
     if missing:
         listing = ", ".join(f"{m} {p}" for m, p in missing)
         print(f"page routes without an authorization spec: {listing}")
         pytest.skip(f"{len(missing)} page route(s) without an authorization spec: {listing}")
+
+
+def test_websocket_authorization_tests_exist() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    for path, test in WEBSOCKETS.items():
+        module, _, name = test.partition("::")
+        assert f"def {name}(" in (root / module).read_text(), (path, test)
 
 
 def test_public_routes_are_public(client: TestClient) -> None:

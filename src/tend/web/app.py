@@ -14,7 +14,7 @@ import tend
 from tend import runtime as runtime_mod
 from tend.runtime import Runtime
 from tend.settings import Settings
-from tend.web import api, middleware, problems
+from tend.web import api, live, middleware, problems
 from tend.web.idempotency import Idempotency
 from tend.web.templating import Renderer
 
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await rt.hub.start()
         consumer = rt.jobs.start_consumer(settings.job_workers) if settings.job_workers else None
         fetcher = None
         if settings.fetches_mail:  # every worker starts one; only the lock holder fetches
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
             fetcher.stop()
         if consumer is not None:
             consumer.stop(graceful=True)
+        await rt.hub.stop()
         rt.close()
 
     app = FastAPI(
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
 
     problems.install(app, render_error)
     app.include_router(api.router)
+    app.include_router(live.router)
     _install_pages(app)
 
     @app.get("/healthz", include_in_schema=False)

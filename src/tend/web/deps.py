@@ -11,6 +11,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from tend.access import Actor, AgentActor, CustomerActor
@@ -51,7 +52,7 @@ class Auth:
         self.via_token = via_token
 
 
-def _resolve(request: Request, rt: Runtime) -> Auth:
+def _resolve(request: HTTPConnection, rt: Runtime) -> Auth:
     cached: Auth | None = getattr(request.state, "tend_auth", None)
     if cached is not None:
         return cached
@@ -128,6 +129,11 @@ def csrf_token(request: Request, response: Response | None = None) -> str:
 
 def get_auth(request: Request, rt: RuntimeDep) -> Auth:
     return _resolve(request, rt)
+
+
+def connection_auth(conn: HTTPConnection, rt: Runtime) -> Auth:
+    """The actor of a WebSocket (its session cookie), like `get_auth` for requests."""
+    return _resolve(conn, rt)
 
 
 AuthDep = Annotated[Auth, Depends(get_auth)]

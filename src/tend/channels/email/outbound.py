@@ -153,11 +153,8 @@ def queue(rt: Runtime, session: Session, message: Message, actor: ActorRef) -> N
     session.info.setdefault(_OUTGOING, []).append((rt, message.id, message.ticket_id, actor))
 
 
-# SQLAlchemy also fires these for savepoints; only the real commit or rollback counts here.
-@sa_event.listens_for(Session, "before_commit")
 def _announce_queued(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
+    """Before the commit (the bus calls it for the outermost transaction only)."""
     for entry in list(session.info.get(_OUTGOING, [])):
         _rt, message_id, ticket_id, actor = entry
         message = session.get(Message, message_id)
@@ -168,6 +165,7 @@ def _announce_queued(session: Session) -> None:
                                              message_id=message_id, status="queued"))
 
 
+# SQLAlchemy also fires these for savepoints; only the real commit or rollback counts here.
 # Registered after the event bus's own listener (tend.events is imported above), so it runs
 # once every event of the commit has been published.
 @sa_event.listens_for(Session, "after_commit")
@@ -403,6 +401,7 @@ def install(rt: Runtime) -> None:
         return queue_notice(rt, notice)
 
     rt.bus.subscribe_in_transaction(MessageCreated.name, queue_reply)
+    rt.bus.subscribe_before_commit(_announce_queued)
     if isinstance(rt.outbox, MailOutbox):
         rt.outbox.connect(mail_notice)
 

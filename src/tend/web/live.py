@@ -1,0 +1,280 @@
+"""Live screens over WebSockets: the connection pump (heartbeats, resume, per-envelope audience
+check) and the agents' workspace socket, `/agent/live`.
+
+Protocol (JSON text frames; docs/realtime.md has the full list):
+- the server opens with `{"kind": "hello", "id": <feed position>, "heartbeat": <seconds>}`;
+  a screen that reconnects passes `?since=<last id seen>` and receives what it missed, or
+  `{"kind": "resync"}` when that is too old (it then fetches afresh);
+- then envelopes: `{"id", "kind", ...data}`, each checked against the actor
+  (`access.live_delivery`) as it is delivered;
+- `{"kind": "ping"}` after `heartbeat` quiet seconds; the screen answers `{"op": "pong"}`. A
+  screen silent for 2.5 heartbeats is closed (code 4408), and screens reconnect when the server
+  is silent as long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from tend.access import AgentActor, NotFound, live_delivery
+from tend.realtime.envelopes import AGENTS, Envelope
+from tend.realtime.feed import ticket_scope
+from tend.realtime.hub import RESYNC, Hub, Subscription
+from tend.runtime import Runtime
+from tend.tickets.queries import access_ticket
+from tend.web.deps import connection_auth
+
+log = logging.getLogger("tend.live")
+router = APIRouter(include_in_schema=False)
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_SILENT = 4408
+CLOSE_INVALID = 4400
+MAX_FRAME_CHARS = 16_384
+
+Deliver = Callable[[Envelope], dict[str, Any] | None]
+OnOp = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+
+
+def same_origin(ws: WebSocket, rt: Runtime) -> bool:
+    """Browsers send Origin with every WebSocket; a cookie-authenticated socket must come from
+    our own pages (another site could otherwise open it with the agent's cookie)."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: it cannot borrow a browser's cookie
+    netloc = urlsplit(origin).netloc.lower()
+    own = {urlsplit(rt.settings.public_url).netloc.lower(), ws.headers.get("host", "").lower()}
+    return netloc in own
+
+
+async def send_json(ws: WebSocket, lock: asyncio.Lock, frame: dict[str, Any] | str) -> None:
+    text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"),
+                                                           default=str)
+    async with lock:
+        await ws.send_text(text)
+
+
+class Pump:
+    """Moves envelopes from a subscription to one socket, and the socket's frames to `on_op`."""
+
+    def __init__(self, ws: WebSocket, hub: Hub, sub: Subscription, *, heartbeat: float,
+                 deliver: Deliver, on_op: OnOp,
+                 revalidate: Callable[[], Awaitable[bool]] | None = None) -> None:
+        self.ws, self.hub, self.sub = ws, hub, sub
+        self.heartbeat = heartbeat
+        self.deliver, self.on_op, self.revalidate = deliver, on_op, revalidate
+        self.lock = asyncio.Lock()
+        self._sent_key: tuple[int, int] = (-1, -1)
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await send_json(self.ws, self.lock, frame)
+
+    async def hello(self, since: str | None, topics: list[str], **extra: Any) -> None:
+        """Greet, then replay what a resuming screen missed (or tell it to fetch afresh)."""
+        last = self.hub.last_id()
+        await self.send({"kind": "hello", "id": last, "heartbeat": self.heartbeat, **extra})
+        self._sent_key = self.hub.key(last)
+        if not since:
+            return
+        missed = await self.hub.replay(since, topics)
+        if missed is None:
+            await self.send({"id": last, "kind": "resync"})
+            return
+        self._sent_key = self.hub.key(since)
+        for envelope in missed:
+            await self._forward(envelope)
+
+    async def _forward(self, envelope: Envelope) -> None:
+        if envelope is RESYNC:
+            await self.send({"id": self.hub.last_id(), "kind": "resync"})
+            return
+        key = self.hub.key(envelope.id)
+        if key <= self._sent_key:
+            return  # already sent while replaying
+        self._sent_key = key
+        frame = self.deliver(envelope)
+        if frame is not None:
+            await self.send(frame)
+
+    async def _outgoing(self) -> None:
+        while True:
+            try:
+                envelope = await asyncio.wait_for(self.sub.get(), timeout=self.heartbeat)
+            except TimeoutError:
+                if self.revalidate is not None and not await self.revalidate():
+                    await self.ws.close(CLOSE_UNAUTHORIZED, "signed out")
+                    return
+                await self.send({"kind": "ping"})
+                continue
+            await self._forward(envelope)
+
+    async def _incoming(self) -> None:
+        while True:
+            try:
+                text = await asyncio.wait_for(self.ws.receive_text(), timeout=self.heartbeat * 2.5)
+            except TimeoutError:
+                await self.ws.close(CLOSE_SILENT, "no heartbeat")
+                return
+            if len(text) > MAX_FRAME_CHARS:
+                await self.ws.close(CLOSE_INVALID, "frame too large")
+                return
+            try:
+                frame = json.loads(text)
+                if not isinstance(frame, dict) or not isinstance(frame.get("op"), str):
+                    raise ValueError
+            except ValueError:
+                await self.send({"kind": "error", "detail": "Frames are JSON objects with an op."})
+                continue
+            op = frame["op"]
+            if op == "pong":
+                continue
+            if op == "ping":
+                await self.send({"kind": "pong"})
+                continue
+            answer = await self.on_op(frame)
+            if answer is not None:
+                await self.send(answer)
+
+    async def run(self) -> None:
+        tasks = [asyncio.create_task(self._incoming()), asyncio.create_task(self._outgoing())]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                exc = task.exception()
+                if exc is not None and not isinstance(exc, WebSocketDisconnect | RuntimeError):
+                    log.warning("live connection ended by %r", exc)
+        finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            self.hub.unsubscribe(self.sub)
+            if self.ws.client_state is WebSocketState.CONNECTED:
+                with contextlib.suppress(Exception):
+                    await self.ws.close()
+
+
+# --- the workspace ----------------------------------------------------------------------------
+
+ACTIVITIES = ("viewing", "typing_reply", "typing_note", "left")
+
+
+def _agent_of(ws: WebSocket, rt: Runtime) -> AgentActor | None:
+    ws.state.tend_auth = None
+    auth = connection_auth(ws, rt)
+    return auth.actor if isinstance(auth.actor, AgentActor) else None
+
+
+class Workspace:
+    """One agent screen: envelopes of tickets the agent may see, and who works where."""
+
+    def __init__(self, ws: WebSocket, rt: Runtime, actor: AgentActor) -> None:
+        self.ws, self.rt, self.actor = ws, rt, actor
+        self.viewing: int | None = None
+        self._scopes: dict[int, Any] = {}
+
+    def deliver(self, envelope: Envelope) -> dict[str, Any] | None:
+        if envelope.kind == "person" and envelope.data.get("type") == "agent" \
+                and envelope.data.get("id") == self.actor.id:
+            self.actor = AgentActor(self.actor.id, self.actor.role, envelope.data["name"],
+                                    self.actor.team_ids)
+        if envelope.kind == "activity" and envelope.data.get("agent", {}).get("id") == \
+                self.actor.id:
+            return None  # my own typing is no news to me
+        decision = live_delivery(self.actor, envelope.scope)
+        if decision == "skip":
+            return None
+        if decision == "remove":
+            return {"id": envelope.id, "kind": "ticket.removed",
+                    "ticket_id": envelope.scope.ticket_id}
+        if decision == "appear":
+            return envelope.frame(appeared=True)
+        return envelope.frame()
+
+    async def revalidate(self) -> bool:
+        actor = await run_in_threadpool(_agent_of, self.ws, self.rt)
+        if actor is None:
+            return False
+        self.actor = actor
+        return True
+
+    async def on_op(self, frame: dict[str, Any]) -> dict[str, Any] | None:
+        op = frame["op"]
+        if op != "activity":
+            return {"kind": "error", "detail": f"Unknown op {op!r}."}
+        ticket_id, state = frame.get("ticket_id"), frame.get("state")
+        if not isinstance(ticket_id, int) or state not in ACTIVITIES:
+            return {"kind": "error",
+                    "detail": f"activity needs a ticket_id and a state ({', '.join(ACTIVITIES)})."}
+        scope = await self._ticket_scope(ticket_id)
+        if scope is None:
+            return {"kind": "error", "detail": f"Ticket {ticket_id} was not found."}
+        if state == "left":
+            self.viewing = None if self.viewing == ticket_id else self.viewing
+        else:
+            if self.viewing not in (None, ticket_id):
+                await self._announce(self.viewing, "left")
+            self.viewing = ticket_id
+        await self._announce(ticket_id, state)
+        return None
+
+    async def _ticket_scope(self, ticket_id: int) -> Any:
+        if ticket_id not in self._scopes:
+            def load() -> Any:
+                with self.rt.db.read() as session:
+                    try:
+                        return ticket_scope(access_ticket(session, self.actor, ticket_id))
+                    except NotFound:
+                        return None
+            self._scopes[ticket_id] = await run_in_threadpool(load)
+        return self._scopes[ticket_id]
+
+    async def _announce(self, ticket_id: int, state: str) -> None:
+        scope = await self._ticket_scope(ticket_id)
+        if scope is None:
+            return
+        await self.rt.hub.publish_async([Envelope(
+            "activity", (AGENTS,),
+            {"ticket_id": ticket_id, "state": state,
+             "agent": {"id": self.actor.id, "name": self.actor.name}},
+            scope, ephemeral=True)])
+
+    async def closed(self) -> None:
+        if self.viewing is not None:
+            await self._announce(self.viewing, "left")
+
+
+@router.websocket("/agent/live")
+async def agent_live(ws: WebSocket) -> None:
+    rt: Runtime = ws.app.state.runtime
+    if not same_origin(ws, rt):
+        await ws.close(CLOSE_FORBIDDEN, "cross-site")
+        return
+    actor = await run_in_threadpool(_agent_of, ws, rt)
+    if actor is None:
+        await ws.close(CLOSE_UNAUTHORIZED, "sign in first")
+        return
+    await ws.accept()
+    screen = Workspace(ws, rt, actor)
+    sub = rt.hub.subscribe([AGENTS])
+    pump = Pump(ws, rt.hub, sub, heartbeat=rt.settings.live_heartbeat_seconds,
+                deliver=screen.deliver, on_op=screen.on_op, revalidate=screen.revalidate)
+    try:
+        await pump.hello(ws.query_params.get("since"), [AGENTS], agent_id=actor.id)
+        await pump.run()
+    except WebSocketDisconnect:
+        rt.hub.unsubscribe(sub)
+    finally:
+        with contextlib.suppress(Exception):
+            await screen.closed()
