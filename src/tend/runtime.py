@@ -56,9 +56,10 @@ def build(settings: Settings, *, migrate: bool = True, outbox: Outbox | None = N
     )
     rt.jobs = JobQueue(make_huey(data_dir=settings.data_dir, redis_url=settings.redis_url,
                                  inline=settings.jobs_inline), rt)
-    from tend.channels import email
+    from tend.channels import chat, email
     from tend.realtime import feed
 
     email.install(rt)  # its before-commit step emits events the live feed then sums up
     feed.install(rt)
+    chat.install(rt)
     return rt

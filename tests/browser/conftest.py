@@ -43,12 +43,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _Server(uvicorn.Server):
+    """Runs the live hub on the server's loop, as the app's lifespan does in production. The
+    lifespan itself stays off: it would also start job consumers and close the runtime that the
+    test still uses after the server stopped."""
+
+    def __init__(self, config: uvicorn.Config, rt: Runtime) -> None:
+        super().__init__(config)
+        self.rt = rt
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.rt.hub.start()
+        await super().startup(sockets=sockets)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets=sockets)
+        await self.rt.hub.stop()
+
+
 @pytest.fixture
 def live_server(rt: Runtime) -> Iterator[str]:
     port = _free_port()
     config = uvicorn.Config(create_app(rt=rt), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
-    server = uvicorn.Server(config)
+                            lifespan="off", timeout_graceful_shutdown=5)
+    server = _Server(config, rt)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -12,9 +12,12 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tend.access import Actor
+from tend.access import Actor, AgentActor
+from tend.channels.chat import routing, views
+from tend.channels.chat.models import ChatConversation
 from tend.realtime.envelopes import AGENTS, Envelope
 from tend.runtime import Runtime
+from tend.tickets.models import Ticket
 from tend.tickets.queries import TicketFilters, access_ticket, list_tickets, timeline
 from tend.tickets.schemas import MessageOut, TicketOut
 
@@ -25,6 +28,8 @@ Json = dict[str, Any]
 class LiveState:
     tickets: dict[int, Json] = field(default_factory=dict)
     messages: dict[int, dict[int, Json]] = field(default_factory=dict)
+    chats: dict[int, Json] = field(default_factory=dict)  # conversation views, by ticket id
+    offers: dict[int, Json] = field(default_factory=dict)  # chats offered to me, pending
 
     @staticmethod
     def loader(rt: Runtime, actor: Actor) -> Any:
@@ -44,11 +49,19 @@ class LiveState:
                 page = list_tickets(session, actor, TicketFilters(), cursor=cursor, limit=100)
                 for ticket in page.items:
                     state.tickets[ticket.id] = _j(TicketOut.of(ticket))
+                    conv = session.get(ChatConversation, ticket.id)
+                    if conv is not None:
+                        state.chats[ticket.id] = json.loads(json.dumps(
+                            views.conversation(session, conv, ticket)))
                     state.messages[ticket.id] = {
                         m.id: _j(MessageOut.of(m)) for m in timeline(session, actor, ticket)}
                 cursor = page.next_cursor
                 if cursor is None:
                     break
+            if isinstance(actor, AgentActor):
+                for offer in routing.pending_offers(session, actor.id):
+                    ticket = session.get(Ticket, offer.ticket_id)
+                    state.offers[offer.id] = json.loads(json.dumps(views.offer(offer, ticket)))
         return state
 
     def apply(self, frame: Json, load_messages: Any = None) -> None:
@@ -64,6 +77,15 @@ class LiveState:
         elif kind == "ticket.removed":
             self.tickets.pop(frame["ticket_id"], None)
             self.messages.pop(frame["ticket_id"], None)
+            self.chats.pop(frame["ticket_id"], None)
+        elif kind == "chat":
+            self.chats[frame["conversation"]["id"]] = frame["conversation"]
+        elif kind == "chat.offer":
+            offer = frame["offer"]
+            if offer["state"] == "pending":
+                self.offers[offer["id"]] = offer
+            else:
+                self.offers.pop(offer["id"], None)
         elif kind == "message":
             message = frame["message"]
             self.messages.setdefault(message["ticket_id"], {})[message["id"]] = message
@@ -76,7 +98,11 @@ class LiveState:
             self.messages[frame["from_ticket_id"]] = {}
             target = self.messages.setdefault(frame["to_ticket_id"], {})
             for message_id, message in moved.items():
-                target[message_id] = {**message, "ticket_id": frame["to_ticket_id"]}
+                target[message_id] = {**message, "ticket_id": frame["to_ticket_id"],
+                                      "client_id": None}
+            for message_id, seq in frame["seqs"].items():
+                if int(message_id) in target:
+                    target[int(message_id)]["seq"] = seq
         elif kind == "person":
             self._rename(frame)
 
@@ -95,11 +121,13 @@ class LiveState:
                 if author and message["author_type"] == kind and author["id"] == person_id:
                     author["name"] = frame["name"]
 
-    def comparable(self) -> tuple[Json, Json]:
+    def comparable(self) -> tuple[Json, Json, Json, Json]:
         tickets = {i: t for i, t in sorted(self.tickets.items())}
         messages = {i: dict(sorted(m.items())) for i, m in sorted(self.messages.items())
                     if i in self.tickets}
-        return tickets, messages
+        chats = {i: c for i, c in sorted(self.chats.items()) if i in self.tickets}
+        offers = {i: {**o, "ticket": o["ticket"]["id"]} for i, o in sorted(self.offers.items())}
+        return tickets, messages, chats, offers
 
 
 def _j(model: Any) -> Json:
@@ -153,7 +181,11 @@ class Screen:
 def differences(a: LiveState, b: LiveState) -> list[str]:
     """Readable differences between two states, for assertion messages."""
     out = []
-    (ta, ma), (tb, mb) = a.comparable(), b.comparable()
+    (ta, ma, ca, oa), (tb, mb, cb, ob) = a.comparable(), b.comparable()
+    if ca != cb:
+        out.append(f"chats: {ca!r} != {cb!r}")
+    if oa != ob:
+        out.append(f"offers: {oa!r} != {ob!r}")
     for tid in sorted(set(ta) | set(tb)):
         if ta.get(tid) != tb.get(tid):
             x, y = ta.get(tid) or {}, tb.get(tid) or {}

@@ -12,13 +12,17 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from tend.access import SYSTEM
+from tend.access import SYSTEM, AgentActor
 from tend.agents import actions as agent_actions
 from tend.agents.models import Agent, Team
 from tend.auth.actions import start_session
+from tend.channels.chat import conversations, routing
+from tend.channels.chat import inboxes as chat_inboxes
+from tend.channels.chat.models import ChatInbox, ChatOffer, ChatVisitor
 from tend.channels.email import outbound
 from tend.customers import actions as customer_actions
 from tend.customers.models import Customer
@@ -37,7 +41,8 @@ ROLES = ("admin", "agent", "light", "partner")
 NOT_ON_SCREENS = {
     "agent.created", "team.created", "customer.created", "organization.created",
     "organization.updated", "inbox.created", "inbox.updated", "inbound.quarantined",
-    "settings.updated", "custom_field.changed",
+    "settings.updated", "custom_field.changed", "chat_inbox.created", "chat_inbox.updated",
+    "agent.presence_changed",
 }
 
 
@@ -111,8 +116,54 @@ class Scenario:
                                                          {"name": "Daniel Other"})
         yield lambda s: customer_actions.update_customer(s, SYSTEM, s.get(Customer, c.carla.id),
                                                          {"name": "Carla C."})
+        yield from self._chat_steps()
         # A transaction that rolls back publishes nothing.
         yield self._rolled_back
+
+    def _chat_steps(self) -> Iterator[Callable[[Session], object]]:
+        """A chat from the widget: offered, declined, accepted, transferred, read, ended."""
+        c = self.cast
+        agent, admin = c.agent.actor, c.admin.actor
+        assert isinstance(agent, AgentActor) and isinstance(admin, AgentActor)
+        ids: dict[str, int] = {}
+
+        def setup(s: Session) -> None:
+            inbox = chat_inboxes.create_inbox(s, SYSTEM, name="Site", team_id=c.support_team)
+            visitor = conversations.recognise(s, "k" * 40, inbox, None, None)
+            ids.update(inbox=inbox.id, visitor=visitor.id)
+            routing.set_presence(s, agent, "online")
+            routing.set_presence(s, admin, "online")
+
+        def start(s: Session, client_id: str) -> None:
+            ticket, _ = conversations.start(
+                s, s.get(ChatInbox, ids["inbox"]), s.get(ChatVisitor, ids["visitor"]),
+                body=f"Chat {client_id}", client_id=client_id)
+            ids[client_id] = ticket.id
+
+        def decline_first(s: Session) -> None:
+            offer = s.scalars(select(ChatOffer).where(ChatOffer.state == "pending")).first()
+            assert offer is not None
+            routing.decline(s, agent if offer.agent_id == agent.id else admin, offer.id)
+
+        def accept(s: Session) -> None:
+            offer = s.scalars(select(ChatOffer).where(ChatOffer.state == "pending")).first()
+            assert offer is not None
+            routing.accept(s, agent if offer.agent_id == agent.id else admin, offer.ticket_id)
+
+        yield setup
+        yield lambda s: start(s, "one")
+        yield lambda s: start(s, "two")  # waits behind the first
+        yield decline_first
+        yield accept
+        yield lambda s: conversations.send(s, s.get(ChatVisitor, ids["visitor"]), ids["one"],
+                                           body="Are you there?", client_id="m1")
+        yield lambda s: conversations.customer_read(s, s.get(ChatVisitor, ids["visitor"]),
+                                                    ids["one"], 2)
+        yield lambda s: routing.agent_read(s, admin, ids["one"], 2)
+        yield lambda s: routing.transfer(s, admin, ids["one"], agent_id=None,
+                                         team_id=c.support_team, note="Back to the queue")
+        yield accept
+        yield lambda s: routing.end_by_agent(s, admin, ids["one"])
 
     def _rolled_back(self, s: Session) -> None:
         nested = s.begin_nested()

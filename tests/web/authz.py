@@ -60,6 +60,22 @@ PUBLIC_ROUTES = {("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", 
 # (relative to tests/) that checks both for every role.
 WEBSOCKETS = {
     "/agent/live": "realtime/test_workspace_socket.py::test_who_may_open_the_workspace_socket",
+    "/widget/live": "channels/chat/test_widget_socket.py::test_who_may_open_the_widget_socket",
+}
+
+# The chat widget's routes are reached from customers' websites without a session: they are
+# authorized by what the request carries (an active chat inbox's key, a visitor token, a signed
+# link). Each names the test that checks it.
+KEYED_ROUTES = {
+    ("GET", "/widget.js"): "channels/chat/test_widget_http.py::test_the_script_is_public",
+    ("GET", "/widget/config"):
+        "channels/chat/test_widget_http.py::test_config_needs_an_active_inbox_key",
+    ("GET", "/widget/demo"):
+        "channels/chat/test_widget_http.py::test_config_needs_an_active_inbox_key",
+    ("POST", "/widget/uploads"):
+        "channels/chat/test_widget_http.py::test_uploads_need_the_visitors_token",
+    ("GET", "/widget/files/{attachment_id}"):
+        "channels/chat/test_widget_http.py::test_file_links_are_signed",
 }
 
 

@@ -25,7 +25,7 @@ TICKET_KEYS = {
 }
 MESSAGE_KEYS = {
     "id", "ticket_id", "visibility", "author_type", "author", "body", "body_html", "channel",
-    "delivery_status", "delivery_error", "attachments", "created_at",
+    "delivery_status", "delivery_error", "attachments", "seq", "client_id", "created_at",
 }
 
 

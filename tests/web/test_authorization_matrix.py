@@ -18,6 +18,7 @@ from tend.runtime import Runtime
 from tests.conftest import Cast
 from tests.web import authz_pages
 from tests.web.authz import (
+    KEYED_ROUTES,
     PUBLIC_ROUTES,
     ROLES,
     WEBSOCKETS,
@@ -68,7 +69,7 @@ def test_every_route_has_a_spec(client: TestClient) -> None:
     sockets = {k for k in routes if k[0] == "WS"}
     assert sockets == {("WS", path) for path in WEBSOCKETS}, (
         "every WebSocket route names the test of its authorization in tests/web/authz.py")
-    routes -= sockets
+    routes -= sockets | set(KEYED_ROUTES)
     specced = {(s.method, s.path) for s in SPECS}
     missing = sorted(k for k in routes - specced - PUBLIC_ROUTES
                      if k[1].startswith("/api/") or authz_pages.REQUIRE_ALL_PAGES)
@@ -82,7 +83,7 @@ def test_page_routes_without_spec(client: TestClient) -> None:
     """Lists the page routes still lacking a spec (see authz_pages.REQUIRE_ALL_PAGES)."""
     specced = {(s.method, s.path) for s in SPECS}
     missing = sorted(k for k in app_routes(client.app) - specced - PUBLIC_ROUTES
-                     if not k[1].startswith("/api/") and k[0] != "WS")
+                     - set(KEYED_ROUTES) if not k[1].startswith("/api/") and k[0] != "WS")
     if missing:
         listing = ", ".join(f"{m} {p}" for m, p in missing)
         print(f"page routes without an authorization spec: {listing}")
@@ -93,7 +94,7 @@ def test_websocket_authorization_tests_exist() -> None:
     from pathlib import Path
 
     root = Path(__file__).parent.parent
-    for path, test in WEBSOCKETS.items():
+    for path, test in [*WEBSOCKETS.items(), *KEYED_ROUTES.items()]:
         module, _, name = test.partition("::")
         assert f"def {name}(" in (root / module).read_text(), (path, test)
 

@@ -55,6 +55,11 @@ class Agent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Chat presence: online agents get chat offers, up to `max_chats` at once, while a
+    # workspace screen of theirs is connected (`last_seen_at` is kept fresh by it).
+    chat_status: Mapped[str] = mapped_column(String(10), default="offline")
+    max_chats: Mapped[int] = mapped_column(default=3)
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
 
     teams: Mapped[list[Team]] = relationship(
         secondary=team_members, back_populates="members", order_by="Team.name"

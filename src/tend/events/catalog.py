@@ -98,6 +98,82 @@ class MessageDeliveryChanged(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChatInboxCreated(Event):
+    name = "chat_inbox.created"
+    chat_inbox_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatInboxUpdated(Event):
+    name = "chat_inbox.updated"
+    chat_inbox_id: int
+    changes: dict[str, Change]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatStarted(Event):
+    """A visitor started a chat (its ticket was created with it); it waits in the queue."""
+
+    name = "chat.started"
+    ticket_id: int
+    chat_inbox_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatOffered(Event):
+    name = "chat.offered"
+    ticket_id: int
+    offer_id: int
+    agent_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatOfferClosed(Event):
+    """An offer was declined, timed out, or withdrawn (the chat was taken elsewhere)."""
+
+    name = "chat.offer_closed"
+    ticket_id: int
+    offer_id: int
+    agent_id: int
+    outcome: Literal["declined", "expired", "withdrawn"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatAccepted(Event):
+    name = "chat.accepted"
+    ticket_id: int
+    agent_id: int
+    wait_seconds: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatTransferred(Event):
+    """The chat moved to another agent (or back to a team's queue), with a note."""
+
+    name = "chat.transferred"
+    ticket_id: int
+    from_agent_id: int | None
+    to_agent_id: int | None
+    to_team_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatEnded(Event):
+    name = "chat.ended"
+    ticket_id: int
+    ended_by: Literal["customer", "agent", "system"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentPresenceChanged(Event):
+    """An agent went online, away or offline for chats."""
+
+    name = "agent.presence_changed"
+    agent_id: int
+    status: Literal["online", "away", "offline"]
+
+
+@dataclass(frozen=True, kw_only=True)
 class InboundQuarantined(Event):
     """A received mail could not be turned into a ticket or message and waits for an admin."""
 

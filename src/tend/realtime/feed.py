@@ -10,7 +10,8 @@ Envelopes (kind → data), all on the `agents` topic:
 - `ticket`: `{"ticket": TicketOut, "events": [...]}`, a ticket as it is now;
 - `message`: `{"message": MessageOut, "events": [...]}`, a message as it is now (notes too;
   customers never listen on this topic);
-- `messages.moved`: `{"from_ticket_id", "to_ticket_id"}` when tickets are merged;
+- `messages.moved`: `{"from_ticket_id", "to_ticket_id", "seqs"}` when tickets are merged
+  (`seqs`: the target's public messages' new numbers, by message id);
 - `person`: `{"type": "agent"|"team"|"customer", "id", "name", "email"}` when a name shown on
   tickets and messages changes.
 """
@@ -123,8 +124,11 @@ def _envelope(session: Session, n: _Note) -> Envelope | None:
         source, target = session.get(Ticket, n.ids[0]), session.get(Ticket, n.ids[1])
         if source is None or target is None:
             return None
+        seqs = session.execute(select(Message.id, Message.seq).where(
+            Message.ticket_id == target.id, Message.seq.is_not(None))).all()
         return Envelope("messages.moved", (AGENTS,),
-                        {"from_ticket_id": source.id, "to_ticket_id": target.id},
+                        {"from_ticket_id": source.id, "to_ticket_id": target.id,
+                         "seqs": {str(i): seq for i, seq in seqs}},
                         ticket_scope(target))
     return _person(session, n.ids[0], n.ids[1])
 

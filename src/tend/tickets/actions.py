@@ -128,6 +128,7 @@ def create_ticket(
     files: Sequence[StoredFile] = (),
     author_is_requester: bool = True,
     origin: Origin | None = None,
+    client_id: str | None = None,
 ) -> Ticket:
     """Open a ticket with its first message, written by the requester (or by the agent)."""
     if isinstance(actor, CustomerActor):
@@ -155,7 +156,7 @@ def create_ticket(
         requester_id=requester.id, team_id=team_id, status="new",
         custom_fields=(rules.clean_custom_fields(field_specs(session), {}, custom_fields)
                        if custom_fields else {}),
-        created_at=now, updated_at=now, message_count=1,
+        created_at=now, updated_at=now, message_count=1, last_seq=1,
     )
     ticket.tag_rows = [TicketTag(tag=t) for t in sorted(rules.normalize_tags(tags))]
     if origin is not None:
@@ -170,7 +171,8 @@ def create_ticket(
     if assignee_id is not None:
         _assign(session, actor, ticket, assignee_id, {}, now)
     message = Message(ticket_id=ticket.id, visibility="public", body_text=text, body_html=html,
-                      channel=channel, created_at=now, **author, **_origin_columns(origin))
+                      channel=channel, created_at=now, seq=1, client_id=client_id, **author,
+                      **_origin_columns(origin))
     session.add(message)
     session.flush()
     # The new ticket's only message: known, so reading `ticket.messages` needs no query.
@@ -185,6 +187,17 @@ def create_ticket(
         author_type=message.author_type, channel=channel,
     ))
     return ticket
+
+
+def next_seq(session: Session, ticket: Ticket) -> int:
+    """The next public message number of `ticket`. One atomic UPDATE: concurrent writers on
+    PostgreSQL queue on the ticket's row and never get the same number."""
+    seq = int(session.execute(
+        update(Ticket).where(Ticket.id == ticket.id).values(last_seq=Ticket.last_seq + 1)
+        .returning(Ticket.last_seq).execution_options(synchronize_session=False)
+    ).scalar_one())
+    set_committed_value(ticket, "last_seq", seq)
+    return seq
 
 
 def _set_status(
@@ -214,6 +227,7 @@ def add_message(
     status: str | None = None,
     files: Sequence[StoredFile] = (),
     origin: Origin | None = None,
+    client_id: str | None = None,
 ) -> Message:
     """A reply (public) or a note (internal). Customer messages reopen solved tickets.
 
@@ -239,7 +253,9 @@ def add_message(
     message = Message(
         ticket_id=ticket.id, visibility=visibility, body_text=text, body_html=html,
         channel=channel or ("web" if author["author_type"] != "system" else "system"),
-        created_at=now, **author, **_origin_columns(origin),
+        created_at=now, client_id=client_id,
+        seq=next_seq(session, ticket) if visibility == "public" else None,
+        **author, **_origin_columns(origin),
     )
     session.add(message)
     session.flush()
@@ -399,9 +415,22 @@ def merge_tickets(session: Session, actor: Actor, source: Ticket, target: Ticket
     if source.status == "closed" or target.status == "closed":
         raise RuleError("Closed tickets cannot be merged.")
     now = utcnow()
+    moved_public = list(session.scalars(
+        select(Message.id).where(Message.ticket_id == source.id, Message.visibility == "public")
+        .order_by(Message.id)))
+    # The moved messages continue the target's numbering (client ids belonged to the source).
     moved = session.execute(
-        update(Message).where(Message.ticket_id == source.id).values(ticket_id=target.id)
+        update(Message).where(Message.ticket_id == source.id)
+        .values(ticket_id=target.id, seq=None, client_id=None)
+        .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
+    for message_id in moved_public:
+        session.execute(update(Message).where(Message.id == message_id)
+                        .values(seq=next_seq(session, target))
+                        .execution_options(synchronize_session=False))
+    for obj in list(session.identity_map.values()):  # loaded messages: read them afresh
+        if isinstance(obj, Message) and obj.ticket_id == source.id:
+            session.expire(obj)
     session.execute(
         update(Attachment).where(Attachment.ticket_id == source.id).values(ticket_id=target.id)
     )

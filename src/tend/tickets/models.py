@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tend.db import Base, utcnow
@@ -56,6 +56,8 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     reopen_count: Mapped[int] = mapped_column(default=0)
     message_count: Mapped[int] = mapped_column(default=0)
+    # The last `Message.seq` given out: public messages are numbered 1, 2, 3... per ticket.
+    last_seq: Mapped[int] = mapped_column(default=0)
 
     requester: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
     assignee: Mapped[Agent | None] = relationship(lazy="joined")
@@ -83,7 +85,11 @@ class TicketTag(Base):
 
 class Message(Base):
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_messages_ticket", "ticket_id", "id"),
+        UniqueConstraint("ticket_id", "seq", name="uq_messages_ticket_seq"),
+        UniqueConstraint("ticket_id", "client_id", name="uq_messages_ticket_client_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -103,6 +109,12 @@ class Message(Base):
     external_id: Mapped[str | None] = mapped_column(String(250), default=None, index=True)
     # The quoted history and signature a channel split off the visible reply (kept, collapsed).
     quoted_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # The conversation's order as the customer sees it: public messages only, no gaps, so a
+    # chat widget resumes after the last one it has. Notes have none.
+    seq: Mapped[int | None] = mapped_column(default=None)
+    # The sender's own id for the message (chat widget, API): a retry with the same id is the
+    # same message, never a second one.
+    client_id: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")

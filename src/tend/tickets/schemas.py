@@ -152,6 +152,9 @@ class MessageOut(BaseModel):
     delivery_status: str
     delivery_error: str | None
     attachments: list[AttachmentOut]
+    seq: int | None = Field(description="The message's place in the customer-visible "
+                            "conversation (1, 2, 3...); null for notes.")
+    client_id: str | None = Field(description="The sender's own id for the message, if given.")
     created_at: datetime
 
     @classmethod
@@ -170,7 +173,7 @@ class MessageOut(BaseModel):
                               size=a.size, url=f"/api/v1/attachments/{a.id}")
                 for a in m.attachments
             ],
-            created_at=m.created_at,
+            seq=m.seq, client_id=m.client_id, created_at=m.created_at,
         )
 
 

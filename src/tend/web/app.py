@@ -14,7 +14,7 @@ import tend
 from tend import runtime as runtime_mod
 from tend.runtime import Runtime
 from tend.settings import Settings
-from tend.web import api, live, middleware, problems
+from tend.web import api, live, middleware, problems, widget
 from tend.web.idempotency import Idempotency
 from tend.web.templating import Renderer
 
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
     problems.install(app, render_error)
     app.include_router(api.router)
     app.include_router(live.router)
+    app.include_router(widget.router)
     _install_pages(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from tend.access import AgentActor, NotFound, live_delivery
-from tend.realtime.envelopes import AGENTS, Envelope
+from tend.realtime.envelopes import AGENTS, Envelope, Scope, conversation_topic
 from tend.realtime.feed import ticket_scope
 from tend.realtime.hub import RESYNC, Hub, Subscription
 from tend.runtime import Runtime
@@ -103,7 +103,11 @@ class Pump:
         if key <= self._sent_key:
             return  # already sent while replaying
         self._sent_key = key
-        frame = self.deliver(envelope)
+        try:
+            frame = self.deliver(envelope)
+        except Exception:  # one bad envelope must not end the connection
+            log.exception("could not deliver live envelope %s (%s)", envelope.id, envelope.kind)
+            return
         if frame is not None:
             await self.send(frame)
 
@@ -171,9 +175,16 @@ ACTIVITIES = ("viewing", "typing_reply", "typing_note", "left")
 
 
 def _agent_of(ws: WebSocket, rt: Runtime) -> AgentActor | None:
+    """The socket's agent, re-read from the session (and marked present for chats)."""
     ws.state.tend_auth = None
     auth = connection_auth(ws, rt)
-    return auth.actor if isinstance(auth.actor, AgentActor) else None
+    if not isinstance(auth.actor, AgentActor):
+        return None
+    from tend.channels.chat import routing
+
+    with rt.db.write() as session:
+        routing.seen(session, auth.actor.id)
+    return auth.actor
 
 
 class Workspace:
@@ -183,13 +194,14 @@ class Workspace:
         self.ws, self.rt, self.actor = ws, rt, actor
         self.viewing: int | None = None
         self._scopes: dict[int, Any] = {}
+        self._chats: dict[int, bool] = {}
 
     def deliver(self, envelope: Envelope) -> dict[str, Any] | None:
         if envelope.kind == "person" and envelope.data.get("type") == "agent" \
                 and envelope.data.get("id") == self.actor.id:
             self.actor = AgentActor(self.actor.id, self.actor.role, envelope.data["name"],
                                     self.actor.team_ids)
-        if envelope.kind == "activity" and envelope.data.get("agent", {}).get("id") == \
+        if envelope.kind == "activity" and (envelope.data.get("agent") or {}).get("id") == \
                 self.actor.id:
             return None  # my own typing is no news to me
         decision = live_delivery(self.actor, envelope.scope)
@@ -211,6 +223,8 @@ class Workspace:
 
     async def on_op(self, frame: dict[str, Any]) -> dict[str, Any] | None:
         op = frame["op"]
+        if op == "read":
+            return await self._read(frame)
         if op != "activity":
             return {"kind": "error", "detail": f"Unknown op {op!r}."}
         ticket_id, state = frame.get("ticket_id"), frame.get("state")
@@ -229,6 +243,22 @@ class Workspace:
         await self._announce(ticket_id, state)
         return None
 
+    async def _read(self, frame: dict[str, Any]) -> dict[str, Any] | None:
+        """The agent saw a chat's messages up to `seq`: the customer gets a read receipt."""
+        ticket_id, seq = frame.get("ticket_id"), frame.get("seq")
+        if not isinstance(ticket_id, int) or not isinstance(seq, int):
+            return {"kind": "error", "detail": "read needs a ticket_id and a seq."}
+        if await self._ticket_scope(ticket_id) is None:
+            return {"kind": "error", "detail": f"Ticket {ticket_id} was not found."}
+
+        def mark() -> None:
+            from tend.channels.chat import routing
+
+            with self.rt.db.write() as session, contextlib.suppress(NotFound):
+                routing.agent_read(session, self.actor, ticket_id, seq)
+        await run_in_threadpool(mark)
+        return None
+
     async def _ticket_scope(self, ticket_id: int) -> Any:
         if ticket_id not in self._scopes:
             def load() -> Any:
@@ -244,11 +274,28 @@ class Workspace:
         scope = await self._ticket_scope(ticket_id)
         if scope is None:
             return
-        await self.rt.hub.publish_async([Envelope(
+        envelopes = [Envelope(
             "activity", (AGENTS,),
             {"ticket_id": ticket_id, "state": state,
              "agent": {"id": self.actor.id, "name": self.actor.name}},
-            scope, ephemeral=True)])
+            scope, ephemeral=True)]
+        if state in ("typing_reply", "viewing", "left") and await self._is_chat(ticket_id):
+            # The customer sees only that their agent types a reply (never a note).
+            envelopes.append(Envelope(
+                "typing", (conversation_topic(ticket_id),),
+                {"agent": {"name": self.actor.name}, "state": state == "typing_reply"},
+                Scope(ticket_id=ticket_id, requester_id=scope.requester_id), ephemeral=True))
+        await self.rt.hub.publish_async(envelopes)
+
+    async def _is_chat(self, ticket_id: int) -> bool:
+        if ticket_id not in self._chats:
+            def load() -> bool:
+                from tend.channels.chat.models import ChatConversation
+
+                with self.rt.db.read() as session:
+                    return session.get(ChatConversation, ticket_id) is not None
+            self._chats[ticket_id] = await run_in_threadpool(load)
+        return self._chats[ticket_id]
 
     async def closed(self) -> None:
         if self.viewing is not None:
@@ -258,6 +305,9 @@ class Workspace:
 @router.websocket("/agent/live")
 async def agent_live(ws: WebSocket) -> None:
     rt: Runtime = ws.app.state.runtime
+    # Accept before refusing: browsers only show a close code to a socket that opened, and
+    # the page stops reconnecting on 4401/4403 (a refused handshake looks like a network drop).
+    await ws.accept()
     if not same_origin(ws, rt):
         await ws.close(CLOSE_FORBIDDEN, "cross-site")
         return
@@ -265,7 +315,6 @@ async def agent_live(ws: WebSocket) -> None:
     if actor is None:
         await ws.close(CLOSE_UNAUTHORIZED, "sign in first")
         return
-    await ws.accept()
     screen = Workspace(ws, rt, actor)
     sub = rt.hub.subscribe([AGENTS])
     pump = Pump(ws, rt.hub, sub, heartbeat=rt.settings.live_heartbeat_seconds,

@@ -28,6 +28,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tend import channels
 from tend.channels.email import compose, loops, smtp, threading
 from tend.channels.email.compose import Mailbox, Outgoing, OutgoingFile
 from tend.channels.email.models import InboundEmail, Inbox, TicketCc
@@ -134,6 +135,8 @@ def _queue_reply(rt: Runtime, session: Session, evt: Event) -> None:
     ticket = session.get(Ticket, evt.ticket_id)
     if message is None or ticket is None or message.visibility != "public" \
             or ticket.requester.email is None:
+        return
+    if channels.delivered_live(session, ticket):  # a chat in progress carries it
         return
     transport = transport_for(session, rt.settings, ticket)
     if transport is None:

@@ -19,46 +19,62 @@
   });
 
   // --- inbox rows (j / k / o / Enter / x) -----------------------------------------------------
-  var rows = Array.prototype.slice.call(document.querySelectorAll("[data-ticket-row]"));
-  var current = -1;
-  function focusRow(index) {
-    if (!rows.length) return;
-    index = Math.max(0, Math.min(rows.length - 1, index));
-    if (current >= 0 && rows[current]) rows[current].classList.remove("is-current");
-    current = index;
-    var row = rows[current];
+  // Rows are looked up when used and the current one is remembered by its link: live.js swaps
+  // the ticket list when tickets change, and then tells us with a "tend:live-swapped" event.
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-ticket-row]"));
+  }
+  var currentHref = null;
+  function currentRow() {
+    var found = rows().filter(function (row) {
+      return currentHref && row.getAttribute("data-href") === currentHref;
+    });
+    return found[0] || null;
+  }
+  function markCurrent(row) {
+    document.querySelectorAll("[data-ticket-row].is-current").forEach(function (other) {
+      if (other !== row) other.classList.remove("is-current");
+    });
+    currentHref = row ? row.getAttribute("data-href") : null;
+    if (!row) return;
     row.classList.add("is-current");
     row.setAttribute("tabindex", "-1");
+  }
+  function focusRow(step) {
+    var list = rows();
+    if (!list.length) return;
+    var index = Math.max(0, Math.min(list.length - 1, list.indexOf(currentRow()) + step));
+    var row = list[index];
+    markCurrent(row);
     row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
   }
   function openRow() {
-    if (current < 0 || !rows[current]) return false;
-    var href = rows[current].getAttribute("data-href");
+    var row = currentRow();
+    var href = row ? row.getAttribute("data-href") : null;
     if (href) window.location.assign(href);
     return Boolean(href);
   }
   function toggleRow() {
-    if (current < 0 || !rows[current]) return;
-    var box = rows[current].querySelector("input[type=checkbox]");
+    var row = currentRow();
+    var box = row ? row.querySelector("input[type=checkbox]") : null;
     if (box) box.checked = !box.checked;
   }
-  rows.forEach(function (row, index) {
-    row.addEventListener("click", function () {
-      if (current >= 0 && rows[current]) rows[current].classList.remove("is-current");
-      current = index;
-      row.classList.add("is-current");
+  document.addEventListener("click", function (event) {
+    var row = event.target instanceof Element ? event.target.closest("[data-ticket-row]") : null;
+    if (row) markCurrent(row);
+  });
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (!(all instanceof Element) || !all.matches("[data-select-all]")) return;
+    rows().forEach(function (row) {
+      var box = row.querySelector("input[type=checkbox]");
+      if (box) box.checked = all.checked;
     });
   });
-  var selectAll = document.querySelector("[data-select-all]");
-  if (selectAll) {
-    selectAll.addEventListener("change", function () {
-      rows.forEach(function (row) {
-        var box = row.querySelector("input[type=checkbox]");
-        if (box) box.checked = selectAll.checked;
-      });
-    });
-  }
+  document.addEventListener("tend:live-swapped", function () {
+    markCurrent(currentRow());  // the new row element gets the highlight back
+  });
 
   // --- composer (r / n / Ctrl+Enter) ----------------------------------------------------------
   var composer = document.querySelector("[data-composer]");
@@ -97,22 +113,22 @@
         search.select();
         break;
       case "j":
-        if (!rows.length) return;
-        focusRow(current + 1);
+        if (!rows().length) return;
+        focusRow(1);
         break;
       case "k":
-        if (!rows.length) return;
-        focusRow(current - 1);
+        if (!rows().length) return;
+        focusRow(-1);
         break;
       case "o":
         if (!openRow()) return;
         break;
       case "Enter":
         // Only when a row has the keyboard focus; Enter on links and buttons keeps its meaning.
-        if (current < 0 || document.activeElement !== rows[current] || !openRow()) return;
+        if (!currentRow() || document.activeElement !== currentRow() || !openRow()) return;
         break;
       case "x":
-        if (current < 0) return;
+        if (!currentRow()) return;
         toggleRow();
         break;
       case "r":
