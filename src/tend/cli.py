@@ -199,6 +199,9 @@ def demo(host: str | None, port: int | None, data_dir: Path | None, reset: bool,
         click.echo(f"    {role:<14} {email:<32} password: {DEMO_PASSWORD}")
     click.echo(f"  Customer portal: {url}/portal  (sign-in links are printed here)")
     click.echo(f"  API docs:        {url}/api/docs")
+    if summary.chat_key:
+        click.echo(f"  Chat widget:     {url}/widget/demo?inbox={summary.chat_key}  (go online "
+                   "for chats in the workspace's top bar)")
     click.echo("")
     if not no_serve:
         _serve(settings)

@@ -1,5 +1,6 @@
 from collections import Counter
 
+from tend.channels.chat.models import ChatConversation
 from sqlalchemy import func, select
 
 from tend.demo.content import generate
@@ -13,11 +14,17 @@ def test_seed_loads_the_generated_data_through_actions(rt: Runtime) -> None:
     assert summary.created
     ds = generate(customers=40, tickets=40)
     with rt.db.read() as s:
-        # + the sender of the demo mails, whose two mails made one new ticket
-        assert s.scalar(select(func.count()).select_from(Customer)) == len(ds.customers) + 1
+        # + the sender of the demo mails, whose two mails made one new ticket, + the chat's
+        assert s.scalar(select(func.count()).select_from(Customer)) == len(ds.customers) + 2
         assert s.scalar(select(func.count()).select_from(Agent)) == len(ds.agents)
         statuses = Counter(s.scalars(select(Ticket.status)))
-        assert statuses == Counter(t.status for t in ds.tickets) + Counter(["new"])
+        assert statuses == Counter(t.status for t in ds.tickets) + Counter(["new", "open"])
+        chat = s.scalars(select(Ticket).where(Ticket.channel == "chat")).one()
+        conv = s.get(ChatConversation, chat.id)
+        assert conv is not None and conv.state == "ended" and chat.message_count == 3
+        assert [m.seq for m in s.scalars(select(Message).where(
+            Message.ticket_id == chat.id).order_by(Message.id))] == [1, 2, 3]
+        assert summary.chat_key is not None
         assert Counter(s.scalars(select(InboundEmail.status))) == Counter(
             {"processed": 2, "quarantined": 1})
         mailed = s.scalars(select(Ticket).where(Ticket.inbox_id.is_not(None))).one()
@@ -43,4 +50,5 @@ def test_seed_runs_once(rt: Runtime) -> None:
     seed(rt, customers=10, tickets=5)
     again = seed(rt, customers=10, tickets=5)
     assert not again.created
-    assert again.counts["tickets"] == 5 + 1  # + the demo mail
+    assert again.counts["tickets"] == 5 + 2  # + the demo mail and the demo chat
+    assert again.chat_key is not None

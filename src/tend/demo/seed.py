@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tend.access import SYSTEM, Actor, CustomerActor, Forbidden
 from tend.agents import actions as agent_actions
-from tend.agents.models import Agent, Role
+from tend.agents.models import Agent, Role, Team
 from tend.agents.queries import actor_for
 from tend.channels.email.models import Inbox
 from tend.customers import actions as customer_actions
@@ -35,6 +35,7 @@ class SeedSummary:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)
+    chat_key: str | None = None  # the demo website's chat inbox (/widget/demo?inbox=...)
 
     def describe(self) -> str:
         what = ", ".join(f"{n} {k}" for k, n in self.counts.items())
@@ -61,12 +62,56 @@ def seed(rt: Runtime, *, seed: int = 7, customers: int = 300, tickets: int = 400
     ds = generate(seed=seed, customers=customers, tickets=tickets)
     with rt.db.read() as session:
         if (session.scalar(select(func.count()).select_from(Agent)) or 0) > 0:
-            return SeedSummary(False, _counts(session), _logins(ds))
+            return SeedSummary(False, _counts(session), _logins(ds), _chat_key(session))
     with rt.db.write() as session:
         _load(session, ds)
     _receive_demo_mail(rt)
+    _demo_chat(rt)
     with rt.db.read() as session:
-        return SeedSummary(True, _counts(session), _logins(ds))
+        return SeedSummary(True, _counts(session), _logins(ds), _chat_key(session))
+
+
+def _chat_key(session: Session) -> str | None:
+    from tend.channels.chat.models import ChatInbox
+
+    return session.scalar(select(ChatInbox.key).where(ChatInbox.active).order_by(ChatInbox.id))
+
+
+def _demo_chat(rt: Runtime) -> None:
+    """The website's chat inbox, and one finished chat through the real chat actions."""
+    from tend.access import SYSTEM
+    from tend.agents.queries import actor_for
+    from tend.channels.chat import conversations, inboxes, routing
+    from tend.channels.chat.conversations import Prechat
+    from tend.channels.chat.models import ChatConversation
+    from tend.events.catalog import ActorRef
+    from tend.tickets import actions
+
+    with rt.db.write() as session:
+        team = session.scalar(select(Team).order_by(Team.id))
+        inbox = inboxes.create_inbox(
+            session, SYSTEM, name="Northwind website", team_id=team.id if team else None,
+            prechat="optional", topics=["Orders", "Returns", "Product advice"],
+            greeting="Hi! Ask us anything about your gear.")
+        agent = session.scalar(select(Agent).where(Agent.role == "agent",
+                                                   Agent.is_active).order_by(Agent.id))
+        visitor = conversations.recognise(session, rt.settings.signing_key(), inbox, None, None)
+        ticket, _ = conversations.start(
+            session, inbox, visitor, client_id="demo-1",
+            body="Hi, does the Ridgeline 2 tent fit in a 40 l backpack?",
+            prechat=Prechat("Mia Svensson", "mia.svensson@mail.example", "Product advice"))
+        if agent is None:
+            return
+        actor = actor_for(agent)
+        routing.accept(session, actor, ticket.id)
+        actions.add_message(session, actor, ticket, body="Hi Mia! Packed, it is 45 x 15 cm: "
+                            "it fits lengthwise in most 40 l packs, or strap it below.")
+        conversations.send(session, visitor, ticket.id, client_id="demo-2",
+                           body="Great, thank you!")
+        conv = session.get(ChatConversation, ticket.id)
+        if conv is not None:
+            conversations.end(session, conv, "customer", ActorRef("customer",
+                                                                 ticket.requester_id))
 
 
 def _receive_demo_mail(rt: Runtime) -> None:

@@ -73,8 +73,18 @@ def ticket_page(request: Request, rt: Runtime, actor: AgentActor, number: int, *
             "error": error, "draft": draft or {}, "panel": panel or {},
             "merge_target": merge_target,
             "writable": ticket.status != "closed" and (can.reply or can.note),
+            "chat": _chat_context(session, ticket),
         }
         return render(request, "agent/ticket.html", ctx, status_code=status_code)
+
+
+def _chat_context(session: Session, ticket: Ticket) -> dict[str, Any] | None:
+    """A chat's live state (queue, owner, read receipts) for the chat card."""
+    from tend.channels.chat import views
+    from tend.channels.chat.models import ChatConversation
+
+    conv = session.get(ChatConversation, ticket.id)
+    return views.conversation(session, conv, ticket) if conv is not None else None
 
 
 def _email_context(session: Session, actor: AgentActor, ticket: Ticket,

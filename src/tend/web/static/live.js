@@ -20,7 +20,7 @@
   var inboxPage = document.querySelector("[data-live-page=inbox]");
   var since = document.querySelector("meta[name=tend-live-since]");
   var live = window.tendLive = { socket: null, lastId: since ? since.content || null : null,
-                                 me: null, state: "connecting",
+                                 me: null, state: "connecting", send: function (f) { send(f); },
                                  stop: stop, start: start };
 
   // --- connection: heartbeats, backoff, resume ---------------------------------------------
@@ -132,7 +132,12 @@
         if (concernsPage(frame)) refresh();
         notify(frame);
         break;
+      case "chat":
+        if (ticketPage && frame.conversation.id === ticketId) refresh();
+        break;
     }
+    // Other scripts (static/agent-chat.js) follow the same frames.
+    document.dispatchEvent(new CustomEvent("tend:live", { detail: frame }));
   }
 
   // --- live regions ------------------------------------------------------------------------
@@ -289,7 +294,16 @@
   }
 
   function present(frame) {
-    if (!ticketPage || frame.ticket_id !== ticketId || !frame.agent) return;
+    if (!ticketPage || frame.ticket_id !== ticketId) return;
+    if (!frame.agent) {  // the chat's customer typing (or stopping)
+      var typing = document.querySelector("[data-chat-typing]");
+      if (typing) {
+        typing.textContent = frame.state === "typing_customer" ? "The customer is typing…" : "";
+        clearTimeout(present.customerTimer);
+        present.customerTimer = setTimeout(function () { typing.textContent = ""; }, 8000);
+      }
+      return;
+    }
     if (frame.agent.id === live.me) return;  // (the server leaves my own out already)
     var id = frame.agent.id;
     var newcomer = !others[id];
