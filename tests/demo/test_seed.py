@@ -19,7 +19,8 @@ def test_seed_loads_the_generated_data_through_actions(rt: Runtime) -> None:
         assert s.scalar(select(func.count()).select_from(Agent)) == len(ds.agents)
         statuses = Counter(s.scalars(select(Ticket.status)))
         assert statuses == Counter(t.status for t in ds.tickets) + Counter(["new", "open"])
-        chat = s.scalars(select(Ticket).where(Ticket.channel == "chat")).one()
+        chat = s.scalars(select(Ticket).join(ChatConversation,
+                                             ChatConversation.ticket_id == Ticket.id)).one()
         conv = s.get(ChatConversation, chat.id)
         assert conv is not None and conv.state == "ended" and chat.message_count == 3
         assert [m.seq for m in s.scalars(select(Message).where(

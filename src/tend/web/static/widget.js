@@ -280,10 +280,11 @@
     ui.views = { prechat: ui.prechat, offline: ui.offline, thanks: ui.thanks, chat: ui.chat };
 
     ui.panel = h("section", { className: "panel", id: "tw-panel", role: "dialog", "aria-labelledby": "tw-title",
-                              hidden: true, onkeydown: onPanelKey }, [
+                              hidden: true }, [
       h("header", {}, [h("div", { className: "head" }, [ui.title, ui.status]), ui.end, ui.close]),
       ui.banner, ui.prechat, ui.offline, ui.thanks, ui.chat, ui.live]);
     root.append(ui.launcher, ui.panel);
+    root.addEventListener("keydown", onPanelKey);
     document.body.appendChild(host);
   }
 
@@ -592,6 +593,12 @@
     });
   }
   function onError(f) {
+    if (!S.ready) {
+      // The hello was refused: most likely our stored token is no longer valid; start afresh.
+      console.warn("Tend chat: " + f.detail);
+      S.token = null; S.convId = null; save();
+      return;
+    }
     var rec = f.client_id && S.byClient[f.client_id];
     if (f.client_id) dropOutbox(f.client_id);
     if (rec) { fail(rec, f.detail || t("error_generic")); return; }
@@ -631,8 +638,9 @@
     save();
   }
   function markRead() {
-    // The visitor has seen everything up to lastSeq when the panel is open on a visible page.
-    if (!S.open || !visible() || !S.ready || !S.conv || S.lastSeq <= readUpTo()) return;
+    // The visitor has seen everything up to lastSeq when the panel is open on a visible page
+    // (only said when it matters: an agent's or system message is not read yet).
+    if (!S.open || !visible() || !S.ready || !S.conv || !unread()) return;
     S.seen = S.lastSeq;
     send({ op: "read", seq: S.lastSeq });
     save();
@@ -653,7 +661,7 @@
     if (ui.launcher) ui.launcher.focus();
   }
   function onPanelKey(e) {
-    if (e.key !== "Escape") return;
+    if (e.key !== "Escape" || !S.open) return;
     e.stopPropagation();
     if (!ui.emoji.hidden) { toggleEmoji(); ui.emojiBtn.focus(); } else close();
   }
