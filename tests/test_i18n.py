@@ -140,3 +140,19 @@ def test_sign_in_email_in_german() -> None:
     assert notice.body.startswith("Hallo Kim,")
     assert "https://help.example/portal/auth/t" in notice.body
     assert "läuft in 30 Minuten ab" in notice.body
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_chat_widget_string_is_translated(locale: str) -> None:
+    """The widget's texts (sent in its config) have each language, with the same placeholders."""
+    import re
+
+    from tend.channels.chat.strings import STRINGS, widget_strings
+
+    cat = catalog(locale)
+    texts = widget_strings(locale)
+    for key, english in STRINGS.items():
+        entry = cat.get(english)
+        assert entry is not None and entry.string and not entry.fuzzy, (locale, english)
+        assert set(re.findall(r"\{\w+\}", texts[key])) == set(re.findall(r"\{\w+\}", english))
+    assert texts["send"] != STRINGS["send"]  # really translated, not the English fallback

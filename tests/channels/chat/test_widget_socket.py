@@ -200,8 +200,12 @@ def test_offline_form_and_signed_identity(rt: Runtime, cast: Cast, client: TestC
                                           chat_inbox: ChatInbox) -> None:
     with widget(client, rt, chat_inbox) as (w, welcome):
         assert welcome["open"] is False
-        w.send(op="offline", name="Erin", email="erin@example.com", body="Call me")
+        w.send(op="offline", name="Erin", email="erin@example.com", body="Call me",
+               client_id="o1")
         number = w.until("offline_received")["number"]
+        w.send(op="offline", name="Erin", email="erin@example.com", body="Call me",
+               client_id="o1")  # the answer was lost: the retry is the same request
+        assert w.until("offline_received")["number"] == number
     with rt.db.read() as s:
         assert s.query(Ticket).filter_by(number=number).one().channel == "email"
     with rt.db.read() as s:

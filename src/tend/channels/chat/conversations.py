@@ -248,13 +248,22 @@ def latest_open(session: Session, visitor: ChatVisitor) -> ChatConversation | No
 
 
 def offline_message(session: Session, inbox: ChatInbox, visitor: ChatVisitor, *, name: str,
-                    email: str, body: str, topic: str = "") -> Ticket:
-    """Outside hours (or with nobody online): a ticket answered by email."""
+                    email: str, body: str, topic: str = "", client_id: str | None = None
+                    ) -> Ticket:
+    """Outside hours (or with nobody online): a ticket answered by email. A retry with the
+    same `client_id` returns the ticket the first one opened."""
     if not email:
         raise ChatError("Please give your email address so that we can answer.")
+    client_id = _client_id(client_id)
     prechat = check_prechat(inbox, Prechat(name, email, topic), visitor)
     customer = customer_actions.find_or_create_by_email(
         session, SYSTEM, prechat.email, prechat.name)
+    if client_id is not None:
+        earlier = session.scalar(select(Ticket).join(Message, Message.ticket_id == Ticket.id)
+                                 .where(Message.client_id == client_id,
+                                        Message.author_customer_id == customer.id))
+        if earlier is not None:
+            return earlier
     if visitor.customer_id is None:
         visitor.customer_id = customer.id
     subject = " ".join(body.split())[:80] or "Message"
@@ -262,7 +271,7 @@ def offline_message(session: Session, inbox: ChatInbox, visitor: ChatVisitor, *,
         return ticket_actions.create_ticket(
             session, SYSTEM, requester=customer, subject=subject, body=body, channel="email",
             team_id=inbox.team_id, tags=[prechat.topic] if prechat.topic else (),
-            origin=ticket_actions.Origin(inbox_id=inbox.offline_inbox_id))
+            origin=ticket_actions.Origin(inbox_id=inbox.offline_inbox_id), client_id=client_id)
     except RuleError as exc:
         raise ChatError(str(exc)) from None
 

@@ -155,8 +155,10 @@ class ChatScreen:
             ticket = conversations.offline_message(
                 session, self.inbox, self._visitor_row(session),
                 name=_str(frame.get("name")) or "", email=_str(frame.get("email")) or "",
-                body=_str(frame.get("body")) or "", topic=_str(frame.get("topic")) or "")
-            return {"kind": "offline_received", "number": ticket.number}
+                body=_str(frame.get("body")) or "", topic=_str(frame.get("topic")) or "",
+                client_id=_str(frame.get("client_id")))
+            return {"kind": "offline_received", "number": ticket.number,
+                    "client_id": frame.get("client_id")}
 
     # --- the socket -------------------------------------------------------------------------
 
