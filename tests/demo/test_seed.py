@@ -1,8 +1,8 @@
 from collections import Counter
 
-from tend.channels.chat.models import ChatConversation
 from sqlalchemy import func, select
 
+from tend.channels.chat.models import ChatConversation
 from tend.demo.content import generate
 from tend.demo.seed import seed
 from tend.models import Agent, AuditEvent, Customer, InboundEmail, Message, Ticket
