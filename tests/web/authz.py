@@ -568,3 +568,130 @@ API_SPECS += [
     Spec("POST", f"{V1}/mail/{{inbound_id}}/discard", _mail(),
          expect(**ADMINS_ONLY_API, admin=OK)),
 ]
+
+# chat: inboxes (admins), presence, the queue and offers (agents), one chat (who sees it)
+
+
+def chat_inbox(w: World, team_id: int | None = None) -> int:
+    """A shared chat inbox of a team (one per team)."""
+    key = ("chat_inbox", team_id)
+    if key not in w._cache:
+        from tend.channels.chat.inboxes import create_inbox
+
+        with w.rt.db.write() as s:
+            w._cache[key] = create_inbox(s, SYSTEM, name=w.unique("Chat "), team_id=team_id).id
+    return int(w._cache[key])
+
+
+def new_chat(w: World, c: Ctx) -> int:
+    """A fresh queued chat of the role's own (or other) team, like `World.new_ticket`."""
+    from tend.channels.chat import conversations
+    from tend.channels.chat.models import ChatInbox
+
+    inbox_id = chat_inbox(w, w.team_id(c))
+    with w.rt.db.write() as s:
+        inbox = s.get(ChatInbox, inbox_id)
+        assert inbox is not None
+        visitor = conversations.recognise(s, w.rt.settings.signing_key(), inbox, None, None)
+        ticket, _ = conversations.start(s, inbox, visitor, body="Hello, anyone there?",
+                                        client_id="m1")
+        return ticket.id
+
+
+def _chat(w: World, c: Ctx) -> Req:
+    key = ("chat", c.role == "partner_agent", c.own)
+    if key not in w._cache:
+        w._cache[key] = new_chat(w, c)
+    return Req({"ticket_id": w._cache[key]})
+
+
+def _fresh_chat(json: Any = None) -> Builder:
+    return lambda w, c: Req({"ticket_id": new_chat(w, c)}, json=json)
+
+
+def _chat_transfer(w: World, c: Ctx) -> Req:
+    return Req({"ticket_id": new_chat(w, c)}, json={"team_id": w.team_id(c)})
+
+
+def _offer(w: World, c: Ctx) -> Req:
+    """own: an offer made to the caller; other: to another agent (both of a chat the caller
+    sees)."""
+    from datetime import timedelta
+
+    from tend.channels.chat.models import ChatOffer
+    from tend.db import utcnow
+
+    agent = w.agent_id(Ctx(c.role if c.role not in ("anonymous", "customer") else "agent",
+                           c.whose))
+    ticket_id = new_chat(w, Ctx(c.role, "own"))
+    with w.rt.db.write() as s:
+        offer = ChatOffer(ticket_id=ticket_id, agent_id=agent, state="pending",
+                          expires_at=utcnow() + timedelta(minutes=5))
+        s.add(offer)
+        s.flush()
+        return Req({"offer_id": offer.id})
+
+
+def _chat_inbox_req(json: Any = None) -> Builder:
+    return lambda w, c: Req({"inbox_id": chat_inbox(w)}, json=json)
+
+
+def _no_identity_secret(w: World, c: Ctx, response: Any) -> None:
+    body = response.json()
+    for item in body.get("items", [body]):
+        assert "identity_secret" not in item, "a list or a change showed the identity secret"
+
+
+def _identity_secret(w: World, c: Ctx, response: Any) -> None:
+    assert len(response.json()["identity_secret"]) == 64, "no identity secret"
+
+
+def _two_sided_queue(w: World, c: Ctx) -> Req:
+    for whose in WHOSE:
+        _chat(w, Ctx(c.role, whose))
+    return Req()
+
+
+def _queue_verify(w: World, c: Ctx, response: Any) -> None:
+    teams = {item["ticket"]["team"]["id"] for item in response.json()["items"]}
+    if c.role == "partner_agent":
+        assert teams == {w.cast.returns_team}, f"a partner's queue shows teams {teams}"
+    else:
+        assert {w.cast.support_team, w.cast.returns_team} <= teams, f"queue teams {teams}"
+
+
+AGENTS_ALL = dict(**AGENTS_ONLY, light_agent=OK, partner_agent=OK, agent=OK, admin=OK)
+CHAT_WORKERS = dict(**AGENTS_ONLY, light_agent=403, partner_agent=(OK, 404), agent=OK,
+                    admin=OK)
+
+API_SPECS += [
+    Spec("GET", f"{V1}/chat/inboxes", _with(chat_inbox), expect(**ADMINS_ONLY_API, admin=OK),
+         verify=_no_identity_secret),
+    Spec("POST", f"{V1}/chat/inboxes", lambda w, c: Req(json={"name": w.unique("Chat ")}),
+         expect(**ADMINS_ONLY_API, admin=OK), verify=_no_identity_secret),
+    Spec("GET", f"{V1}/chat/inboxes/{{inbox_id}}", _chat_inbox_req(),
+         expect(**ADMINS_ONLY_API, admin=OK), verify=_identity_secret),
+    Spec("PATCH", f"{V1}/chat/inboxes/{{inbox_id}}", _chat_inbox_req({"greeting": "Hi!"}),
+         expect(**ADMINS_ONLY_API, admin=OK), verify=_no_identity_secret),
+    Spec("POST", f"{V1}/chat/inboxes/{{inbox_id}}/identity-secret", _chat_inbox_req(),
+         expect(**ADMINS_ONLY_API, admin=OK), verify=_identity_secret),
+    Spec("GET", f"{V1}/chat/presence", _nothing, expect(**AGENTS_ALL)),
+    Spec("PUT", f"{V1}/chat/presence", lambda w, c: Req(json={"status": "away"}),
+         expect(**AGENTS_ALL), name="away"),
+    Spec("PUT", f"{V1}/chat/presence", lambda w, c: Req(json={"status": "online"}),
+         expect(**{**AGENTS_ALL, "light_agent": 403}), name="online"),
+    Spec("GET", f"{V1}/chat/queue", _two_sided_queue, expect(**AGENTS_ALL),
+         verify=_queue_verify),
+    Spec("GET", f"{V1}/chat/offers", _nothing, expect(**AGENTS_ALL)),
+    Spec("POST", f"{V1}/chat/offers/{{offer_id}}/decline", _offer, expect(
+        **AGENTS_ONLY, light_agent=(OK, 404), partner_agent=(OK, 404), agent=(OK, 404),
+        admin=(OK, 404))),
+    Spec("GET", f"{V1}/chat/conversations/{{ticket_id}}", _chat, expect(
+        **AGENTS_ONLY, light_agent=OK, partner_agent=(OK, 404), agent=OK, admin=OK)),
+    Spec("POST", f"{V1}/chat/conversations/{{ticket_id}}/accept", _fresh_chat(),
+         expect(**CHAT_WORKERS)),
+    Spec("POST", f"{V1}/chat/conversations/{{ticket_id}}/transfer", _chat_transfer,
+         expect(**CHAT_WORKERS)),
+    Spec("POST", f"{V1}/chat/conversations/{{ticket_id}}/end", _fresh_chat(),
+         expect(**CHAT_WORKERS)),
+]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import PASSWORD
-from tests.web.authz import LOGIN, OK, REDIRECT, Ctx, Req, Spec, World, expect
+from tests.web.authz import LOGIN, OK, REDIRECT, Ctx, Req, Spec, World, chat_inbox, expect
 
 REQUIRE_ALL_PAGES = True
 
@@ -358,6 +358,35 @@ PAGE_SPECS += [
     Spec("GET", "/agent/messages/{message_id}/original",
          lambda w, c: Req({"message_id": w.email_message(c)}), expect(**AGENTS_SEE)),
 ]
+
+
+# --- chat inboxes (admin) -------------------------------------------------------------------------
+
+
+def _chat_form(w: World, c: Ctx, *, name: str) -> dict[str, Any]:
+    return form(c, name=name, team_id=str(w.cast.support_team), active="1", prechat="optional",
+                tz="UTC", **{"mon_from[]": ["09:00"], "mon_to[]": ["17:00"]},
+                offer_timeout_seconds="30")
+
+
+def _chat_inbox_id(w: World, c: Ctx) -> dict[str, Any]:
+    return {"chat_inbox_id": chat_inbox(w)}
+
+
+PAGE_SPECS += [
+    Spec("GET", "/admin/chat", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("GET", "/admin/chat/new", lambda w, c: Req(), expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/chat/new", lambda w, c: Req(data=_chat_form(w, c, name="New chat")),
+         expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("GET", "/admin/chat/{chat_inbox_id}", lambda w, c: Req(_chat_inbox_id(w, c)),
+         expect(**ADMINS_ONLY, admin=OK)),
+    Spec("POST", "/admin/chat/{chat_inbox_id}", lambda w, c: Req(
+        _chat_inbox_id(w, c), data=_chat_form(w, c, name=f"{c.role} {c.whose}")),
+        expect(**ADMINS_ONLY, admin=REDIRECT)),
+    Spec("POST", "/admin/chat/{chat_inbox_id}/identity-secret", lambda w, c: Req(
+        _chat_inbox_id(w, c), data=form(c, confirm="1")), expect(**ADMINS_ONLY, admin=REDIRECT)),
+]
+
 
 # --- customer portal (src/tend/web/portal) -------------------------------------------------------
 

@@ -4,7 +4,9 @@
 One line per case. Paths and bodies may use placeholders filled per test: {ticket} (an open
 ticket of carla), {closed} (a closed ticket of carla), {dan_ticket}, {customer} (carla),
 {org}, {agent}, {team}, {attachment} (on dan's ticket), {huge} (an id past 64 bits), {inbox}
-(an inbox with both passwords), {mail} (a quarantined mail), {processed} (a processed mail).
+(an inbox with both passwords), {mail} (a quarantined mail), {processed} (a processed mail),
+{chat_inbox} (a chat inbox of Support), {chat} (a queued chat of it), {ended_chat}, {offer} (an
+offer of {chat} to the agent).
 """
 
 from __future__ import annotations
@@ -42,16 +44,19 @@ class Case:
     params: dict[str, Any] | None = None
     files: Any = None
     data: dict[str, Any] | None = None
-    who: str = "agent"  # agent, customer (carla's session), anonymous, or a raw Authorization
+    who: str = "agent"  # agent, admin, light, partner, customer (carla's session), anonymous,
+    # or a raw Authorization header
     detail: str = ""  # a substring the detail must contain
     extra_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> str:
-        """The route template the case aims at: /api/v1/tickets/{id}/messages."""
+        """The route template the case aims at: /api/v1/tickets/{id}/messages,
+        /api/v1/chat/conversations/{id}/accept (chat routes nest one level deeper)."""
         parts = self.path.split("/")
-        if len(parts) > 4 and parts[4] != "bulk":
-            parts[4] = "{id}"
+        at = 5 if parts[3] == "chat" else 4
+        if len(parts) > at and parts[at] != "bulk":
+            parts[at] = "{id}"
         return f"{self.method} {'/'.join(parts)}"
 
 
@@ -70,6 +75,11 @@ def t(**changes: Any) -> dict[str, Any]:
 
 
 DROP = object()
+
+
+def ci(**changes: Any) -> dict[str, Any]:
+    """A valid chat inbox body with some fields changed."""
+    return {"name": "Website", **changes}
 
 
 def ib(**changes: Any) -> dict[str, Any]:
@@ -442,6 +452,136 @@ CASES: list[Case] = [
         C("POST", f"/mail/{{mail}}/{action}", 415, content=b"go", ctype="text/plain",
           who="admin", detail="application/json"),
     )],
+    # --- chat inboxes (as admin) ---
+    C("POST", "/chat/inboxes", 422, json={}, who="admin", detail="name: this field is required"),
+    C("POST", "/chat/inboxes", 422, json=ci(name="   "), who="admin", detail="name"),
+    C("POST", "/chat/inboxes", 422, json=ci(name="n" * 101), who="admin", detail="name"),
+    C("POST", "/chat/inboxes", 422, json=ci(greeting="g" * 501), who="admin", detail="greeting"),
+    C("POST", "/chat/inboxes", 422, json=ci(brand_color="blue"), who="admin",
+      detail="brand_color"),
+    C("POST", "/chat/inboxes", 422, json=ci(prechat="always"), who="admin", detail="prechat"),
+    C("POST", "/chat/inboxes", 422, json=ci(topics="Orders"), who="admin", detail="topics"),
+    C("POST", "/chat/inboxes", 422, json=ci(topics=["t"] * 31), who="admin", detail="topics"),
+    C("POST", "/chat/inboxes", 422, json=ci(topics=["t" * 61]), who="admin", detail="topics"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours="always"), who="admin",
+      detail="business_hours"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"days": {}}), who="admin",
+      detail="business_hours.tz"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"tz": "UTC", "days": {
+        "funday": []}}), who="admin", detail="funday"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"tz": "UTC", "days": {
+        "mon": [["9am", "5pm"]]}}), who="admin", detail="business_hours.days.mon"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"tz": "UTC", "days": {
+        "mon": [["09:00"]]}}), who="admin", detail="business_hours.days.mon"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"tz": "UTC", "days": {
+        "mon": [["25:00", "26:00"]]}}), who="admin", detail="not a time"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"tz": "UTC", "days": {
+        "mon": [["17:00", "09:00"]]}}), who="admin", detail="ends before it starts"),
+    C("POST", "/chat/inboxes", 422, json=ci(business_hours={"tz": "Mars/Olympus"}),
+      who="admin", detail="Unknown time zone"),
+    C("POST", "/chat/inboxes", 422, json=ci(allowed_origins="https://shop.example"),
+      who="admin", detail="allowed_origins"),
+    C("POST", "/chat/inboxes", 422, json=ci(allowed_origins=["javascript:alert(1)"]),
+      who="admin", detail="Origins are like"),
+    C("POST", "/chat/inboxes", 422, json=ci(offer_timeout_seconds=4), who="admin",
+      detail="offer_timeout_seconds"),
+    C("POST", "/chat/inboxes", 422, json=ci(offer_timeout_seconds=601), who="admin",
+      detail="offer_timeout_seconds"),
+    C("POST", "/chat/inboxes", 422, json=ci(offer_timeout_seconds="soon"), who="admin",
+      detail="offer_timeout_seconds"),
+    C("POST", "/chat/inboxes", 404, json=ci(team_id=9999), who="admin", detail="Team 9999"),
+    C("POST", "/chat/inboxes", 422, json=ci(team_id=int(HUGE_ID)), who="admin",
+      detail="team_id"),
+    C("POST", "/chat/inboxes", 404, json=ci(offline_inbox_id=9999), who="admin",
+      detail="Inbox 9999"),
+    C("POST", "/chat/inboxes", 422, json=ci(key="mine"), who="admin", detail="unknown field"),
+    C("POST", "/chat/inboxes", 422, json=ci(identity_secret="s"), who="admin",
+      detail="unknown field"),
+    C("POST", "/chat/inboxes", 403, json=ci(), detail="channels.write"),
+    C("GET", "/chat/inboxes/99999", 404, who="admin", detail="Chat inbox 99999"),
+    C("GET", "/chat/inboxes/{huge}", 422, who="admin"),
+    C("PATCH", "/chat/inboxes/99999", 404, json={"name": "x"}, who="admin"),
+    C("PATCH", "/chat/inboxes/{huge}", 422, json={"name": "x"}, who="admin"),
+    *[C("PATCH", "/chat/inboxes/{chat_inbox}", 422, json={key: None}, who="admin",
+        detail=f"{key}: cannot be null")
+      for key in ("name", "active", "greeting", "prechat", "topics", "allowed_origins",
+                  "offer_timeout_seconds")],
+    C("PATCH", "/chat/inboxes/{chat_inbox}", 422, json={"brand_color": "#12345"}, who="admin",
+      detail="brand_color"),
+    C("PATCH", "/chat/inboxes/{chat_inbox}", 422, json={"offer_timeout_seconds": 0},
+      who="admin", detail="offer_timeout_seconds"),
+    C("PATCH", "/chat/inboxes/{chat_inbox}", 422, json={"key": "mine"}, who="admin",
+      detail="unknown field"),
+    C("PATCH", "/chat/inboxes/{chat_inbox}", 404, json={"team_id": 9999}, who="admin",
+      detail="Team 9999"),
+    C("PATCH", "/chat/inboxes/{chat_inbox}", 403, json={"name": "Mine now"}),
+    C("POST", "/chat/inboxes/99999/identity-secret", 404, who="admin"),
+    C("POST", "/chat/inboxes/{huge}/identity-secret", 422, who="admin"),
+    C("POST", "/chat/inboxes/{chat_inbox}/identity-secret", 403, detail="channels.write"),
+    C("POST", "/chat/inboxes/{chat_inbox}/identity-secret", 415, content=b"new",
+      ctype="text/plain", who="admin", detail="application/json"),
+    # --- chat presence, offers, chats (as an agent) ---
+    C("PUT", "/chat/presence", 422, json={}, detail="status: this field is required"),
+    C("PUT", "/chat/presence", 422, json={"status": "busy"}, detail="status"),
+    C("PUT", "/chat/presence", 422, json={"status": "online", "max_chats": 0},
+      detail="max_chats"),
+    C("PUT", "/chat/presence", 422, json={"status": "online", "max_chats": 21},
+      detail="max_chats"),
+    C("PUT", "/chat/presence", 422, json={"status": "online", "ready": True},
+      detail="unknown field"),
+    C("PUT", "/chat/presence", 403, json={"status": "online"}, who="light",
+      detail="Light agents"),
+    C("PUT", "/chat/presence", 403, json={"status": "away"}, who="customer",
+      detail="Only agents"),
+    C("PUT", "/chat/presence", 415, content=b"online", ctype="text/plain",
+      detail="application/json"),
+    C("POST", "/chat/offers/99999/decline", 404, detail="Offer 99999"),
+    C("POST", "/chat/offers/{huge}/decline", 422),
+    C("POST", "/chat/offers/{offer}/decline", 404, who="admin", detail="Offer"),
+    C("POST", "/chat/offers/{offer}/decline", 403, who="customer", detail="Only agents"),
+    C("POST", "/chat/offers/{offer}/decline", 415, content=b"no", ctype="text/plain",
+      detail="application/json"),
+    C("GET", "/chat/conversations/99999", 404),
+    C("GET", "/chat/conversations/{ticket}", 404, detail="not a chat"),
+    C("GET", "/chat/conversations/{chat}", 404, who="partner"),
+    *[case for action in ("accept", "end") for case in (
+        C("POST", f"/chat/conversations/99999/{action}", 404),
+        C("POST", f"/chat/conversations/{{huge}}/{action}", 422),
+        C("POST", f"/chat/conversations/{{ticket}}/{action}", 404, detail="not a chat"),
+        C("POST", f"/chat/conversations/{{chat}}/{action}", 403, who="light",
+          detail="tickets.reply"),
+        C("POST", f"/chat/conversations/{{chat}}/{action}", 404, who="partner"),
+        C("POST", f"/chat/conversations/{{chat}}/{action}", 403, who="customer"),
+        C("POST", f"/chat/conversations/{{chat}}/{action}", 401, who="anonymous"),
+        C("POST", f"/chat/conversations/{{chat}}/{action}", 415, content=b"go",
+          ctype="text/plain", detail="application/json"),
+    )],
+    C("POST", "/chat/conversations/{ended_chat}/accept", 409, detail="ended"),
+    C("POST", "/chat/conversations/{chat}/transfer", 422,
+      json={"agent_id": "{agent}", "team_id": "{team}"}, detail="one agent"),
+    C("POST", "/chat/conversations/{chat}/transfer", 422, json={}, detail="one agent"),
+    C("POST", "/chat/conversations/{chat}/transfer", 422,
+      json={"team_id": "{team}", "note": "n" * 2001}, detail="note"),
+    C("POST", "/chat/conversations/{chat}/transfer", 422, json={"agent_id": "alex"},
+      detail="agent_id"),
+    C("POST", "/chat/conversations/{chat}/transfer", 422, json={"agent_id": int(HUGE_ID)},
+      detail="agent_id"),
+    C("POST", "/chat/conversations/{chat}/transfer", 422,
+      json={"team_id": "{team}", "queue": "front"}, detail="unknown field"),
+    C("POST", "/chat/conversations/{chat}/transfer", 404, json={"agent_id": 9999},
+      detail="Agent 9999"),
+    C("POST", "/chat/conversations/{chat}/transfer", 404, json={"team_id": 9999},
+      detail="Team 9999"),
+    C("POST", "/chat/conversations/{chat}/transfer", 403, json={"agent_id": "{light}"},
+      detail="Light agents cannot own"),
+    C("POST", "/chat/conversations/{chat}/transfer", 403, json={"team_id": "{team}"},
+      who="light", detail="tickets.update"),
+    C("POST", "/chat/conversations/{chat}/transfer", 404, json={"team_id": "{team}"},
+      who="partner"),
+    C("POST", "/chat/conversations/{ended_chat}/transfer", 409, json={"team_id": "{team}"},
+      detail="ended"),
+    C("POST", "/chat/conversations/{ticket}/transfer", 404, json={"team_id": "{team}"},
+      detail="not a chat"),
     # --- methods and paths that do not exist ---
     C("DELETE", "/tickets/{ticket}", 405, detail="not allowed"),
     C("PUT", "/customers/{customer}", 405, detail="not allowed"),
@@ -468,8 +608,32 @@ class Bench:
             "attachment": self.world.attachment(other), "huge": HUGE_ID,
             "inbox": self.world.inbox(), "mail": self.world.stored_mail(),
             "processed": self.world.stored_mail(status="processed"),
+            **self._chats(),
         }
         self.own = own
+
+    def _chats(self) -> dict[str, int]:
+        from datetime import timedelta
+
+        from tend.access import SYSTEM
+        from tend.channels.chat import conversations
+        from tend.channels.chat.models import ChatConversation, ChatOffer
+        from tend.db import utcnow
+        from tests.web.authz import chat_inbox, new_chat
+
+        support = Ctx("agent", "own")
+        chat, ended = new_chat(self.world, support), new_chat(self.world, support)
+        with self.world.rt.db.write() as s:
+            conv = s.get(ChatConversation, ended)
+            assert conv is not None
+            conversations.end(s, conv, "system", SYSTEM.ref)
+            offer = ChatOffer(ticket_id=chat, agent_id=self.cast.agent.id, state="pending",
+                              expires_at=utcnow() + timedelta(minutes=5))
+            s.add(offer)
+            s.flush()
+            offer_id = offer.id
+        return {"chat_inbox": chat_inbox(self.world, self.cast.support_team), "chat": chat,
+                "ended_chat": ended, "offer": offer_id}
 
     def fill(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -483,7 +647,7 @@ class Bench:
         return value
 
     def headers(self, who: str) -> dict[str, str]:
-        if who in ("agent", "admin"):
+        if who in ("agent", "admin", "light", "partner"):
             return dict(getattr(self.cast, who).headers)
         if who == "anonymous":
             return {}

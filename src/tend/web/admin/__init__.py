@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from tend.web.admin import agents, fields, inboxes, mail, overview, roles, settings, teams
+from tend.web.admin import agents, chat, fields, inboxes, mail, overview, roles, settings, teams
 
 router = APIRouter(include_in_schema=False)
-for _module in (overview, agents, teams, fields, settings, roles, inboxes, mail):
+for _module in (overview, agents, teams, fields, settings, roles, inboxes, chat, mail):
     router.include_router(_module.router)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Request
 from tend.web.api import (
     agents,
     attachments,
+    chat,
     customers,
     inboxes,
     mail,
@@ -33,5 +34,6 @@ def json_body(request: Request) -> None:
 
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(json_body)])
-for module in (tickets, customers, organizations, agents, teams, attachments, inboxes, mail):
+for module in (tickets, customers, organizations, agents, teams, attachments, inboxes, mail,
+               chat):
     router.include_router(module.router)

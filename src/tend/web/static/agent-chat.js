@@ -151,11 +151,13 @@
       if (files && files.files && files.files.length) return;  // uploads: the normal form
       if (!text || !text.value.trim()) { event.preventDefault(); return; }
       event.preventDefault();
-      var visibility = isReply() ? "public" : "internal";
-      var body = text.value;
+      // The composer's own form post (the same route as without scripts), without the reload.
+      var data = new FormData(composer);
       text.disabled = true;
-      api("POST", "/api/v1/tickets/" + composer.getAttribute("data-chat-ticket") + "/messages",
-          { body: body, visibility: visibility }).then(function () {
+      fetch(composer.action, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error("The message was not sent (" + r.status + "). Reload and retry.");
+        }).then(function () {
         text.value = "";
         text.disabled = false;
         text.focus();
