@@ -36,11 +36,12 @@ test-sqlite: $(VENV)/.dev
 test-postgres: $(VENV)/.dev
 	TEND_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
 
-# BENCH_ARGS go to both benchmarks (--quick, --db, --pg-url, --max-minutes, --[no-]peer);
-# API_BENCH_ARGS and MAIL_BENCH_ARGS to one each (--json FILE, --concurrency, --n, ...).
+# BENCH_ARGS go to every benchmark (--quick, --db, --pg-url, --max-minutes, --[no-]peer);
+# API_BENCH_ARGS, MAIL_BENCH_ARGS and CHAT_BENCH_ARGS to one each (--json FILE, --n, ...).
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/api.py $(BENCH_ARGS) $(API_BENCH_ARGS)
 	$(BIN)/python benchmarks/email_ingest.py $(BENCH_ARGS) $(MAIL_BENCH_ARGS)
+	$(BIN)/python benchmarks/chat.py $(BENCH_ARGS) $(CHAT_BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks
