@@ -160,6 +160,11 @@ def test_absent_or_away_agents_get_no_offers(rt: Runtime, cast: Cast,
         start(rt, chat_inbox, visitor(rt, chat_inbox))
     with rt.db.read() as s:
         assert s.scalars(select(ChatOffer)).all() == []
+    # The agent's screen comes back: they can take the waiting chat again.
+    with frozen_time(utcnow() + timedelta(hours=1)), rt.db.write() as s:
+        routing.seen(s, cast.agent.id, 75)
+    with rt.db.read() as s:
+        assert [o.agent_id for o in s.scalars(select(ChatOffer))] == [cast.agent.id]
     with rt.db.write() as s, pytest.raises(Forbidden):
         routing.set_presence(s, cast.light.actor, "online")  # type: ignore[arg-type]
     with rt.db.write() as s, pytest.raises(ChatRoutingError):

@@ -80,12 +80,15 @@ def set_presence(session: Session, actor: AgentActor, status: str, max_chats: in
     return agent
 
 
-def seen(session: Session, agent_id: int) -> None:
-    """A workspace screen of the agent is connected (called at connect and every heartbeat)."""
+def seen(session: Session, agent_id: int, fresh_seconds: float) -> None:
+    """A workspace screen of the agent is connected (called at connect and every heartbeat).
+    An online agent coming back after being away from the screen can take chats again."""
     agent = session.get(Agent, agent_id)
     if agent is not None:
-        was_fresh = agent.last_seen_at is not None
-        agent.last_seen_at = utcnow()
+        now = utcnow()
+        was_fresh = agent.last_seen_at is not None and \
+            agent.last_seen_at >= now - timedelta(seconds=fresh_seconds)
+        agent.last_seen_at = now
         if agent.chat_status == "online" and not was_fresh:
             want_dispatch(session)
 
