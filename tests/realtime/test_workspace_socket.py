@@ -103,6 +103,41 @@ def test_heartbeat_pings_and_closes_silent_screens(rt: Runtime, cast: Cast,
         assert info.value.code == 4408
 
 
+def test_a_busy_screen_is_still_pinged_and_kept(rt: Runtime, cast: Cast,
+                                               quick_client: TestClient) -> None:
+    """Envelopes every 50 ms for 1.5 s (7 heartbeats): the screen, which only answers pings,
+    is pinged all along and never closed as silent."""
+    import threading
+
+    from tend.realtime.envelopes import AGENTS, Envelope
+
+    stop = threading.Event()
+
+    def chatter() -> None:
+        while not stop.wait(0.05):
+            rt.hub.publish([Envelope("test.marker", (AGENTS,), {"mark": "busy"})])
+
+    cookie = cookie_for(rt, agent_id=cast.agent.id)
+    pings = markers = 0
+    with quick_client.websocket_connect("/agent/live",
+                                        headers={"cookie": f"tend_session={cookie}"}) as ws:
+        ws.receive_json()
+        thread = threading.Thread(target=chatter, daemon=True)
+        thread.start()
+        try:
+            while markers < 30 or pings < 5:
+                frame = ws.receive_json()
+                if frame["kind"] == "ping":
+                    pings += 1
+                    ws.send_json({"op": "pong"})
+                elif frame["kind"] == "test.marker":
+                    markers += 1
+        finally:
+            stop.set()
+            thread.join()
+    assert pings >= 5 and markers >= 30
+
+
 def test_signing_out_closes_the_screen(rt: Runtime, cast: Cast, quick_client: TestClient) -> None:
     cookie = cookie_for(rt, agent_id=cast.agent.id)
     with quick_client.websocket_connect("/agent/live",

@@ -7,9 +7,9 @@ Protocol (JSON text frames; docs/realtime.md has the full list):
   `{"kind": "resync"}` when that is too old (it then fetches afresh);
 - then envelopes: `{"id", "kind", ...data}`, each checked against the actor
   (`access.live_delivery`) as it is delivered;
-- `{"kind": "ping"}` after `heartbeat` quiet seconds; the screen answers `{"op": "pong"}`. A
-  screen silent for 2.5 heartbeats is closed (code 4408), and screens reconnect when the server
-  is silent as long.
+- `{"kind": "ping"}` every `heartbeat` seconds; the screen answers `{"op": "pong"}`. A screen
+  silent for 2.5 heartbeats is closed (code 4408), and screens reconnect when the server is
+  silent as long.
 """
 
 from __future__ import annotations
@@ -112,16 +112,24 @@ class Pump:
             await self.send(frame)
 
     async def _outgoing(self) -> None:
+        # A ping every heartbeat, busy or not: screens answer pings only, and a screen that
+        # receives envelopes all the time must still be asked, or it would look silent.
+        loop = asyncio.get_running_loop()
+        next_ping = loop.time() + self.heartbeat
         while True:
             try:
-                envelope = await asyncio.wait_for(self.sub.get(), timeout=self.heartbeat)
+                envelope = await asyncio.wait_for(self.sub.get(),
+                                                  timeout=max(0.0, next_ping - loop.time()))
             except TimeoutError:
+                envelope = None
+            if envelope is not None:
+                await self._forward(envelope)
+            if loop.time() >= next_ping:
+                next_ping = loop.time() + self.heartbeat
                 if self.revalidate is not None and not await self.revalidate():
                     await self.ws.close(CLOSE_UNAUTHORIZED, "signed out")
                     return
                 await self.send({"kind": "ping"})
-                continue
-            await self._forward(envelope)
 
     async def _incoming(self) -> None:
         while True:
