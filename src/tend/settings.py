@@ -109,6 +109,12 @@ class Settings(BaseSettings):
         return self.public_url.startswith("https://")
 
     @property
+    def presence_seconds(self) -> float:
+        """An agent counts as present (for chats) while a screen of theirs was seen this
+        recently: three heartbeats, so one late ping does not make them vanish."""
+        return self.live_heartbeat_seconds * 3
+
+    @property
     def trusted_authserv_ids(self) -> frozenset[str]:
         return frozenset(
             t.strip().lower() for t in self.mail_trusted_authserv_ids.split(",") if t.strip()

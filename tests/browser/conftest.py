@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from tend.runtime import Runtime
-from tend.web.app import create_app
 from tests.conftest import PASSWORD
+from tests.liveserver import serving
 
 CHROMIUM = os.environ.get("TEND_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
@@ -37,46 +33,10 @@ def _need_chromium() -> None:
         pytest.skip(f"Chromium not installed ({CHROMIUM}); `apt-get install chromium` to run")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class _Server(uvicorn.Server):
-    """Runs the live hub on the server's loop, as the app's lifespan does in production. The
-    lifespan itself stays off: it would also start job consumers and close the runtime that the
-    test still uses after the server stopped."""
-
-    def __init__(self, config: uvicorn.Config, rt: Runtime) -> None:
-        super().__init__(config)
-        self.rt = rt
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await self.rt.hub.start()
-        await super().startup(sockets=sockets)
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().shutdown(sockets=sockets)
-        await self.rt.hub.stop()
-
-
 @pytest.fixture
 def live_server(rt: Runtime) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(rt=rt), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", timeout_graceful_shutdown=5)
-    server = _Server(config, rt)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(rt) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -20,15 +20,11 @@ import asyncio
 import contextlib
 import json
 import random
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
@@ -37,8 +33,8 @@ from tend.access import SYSTEM, AgentActor
 from tend.channels.chat import inboxes, routing
 from tend.runtime import Runtime
 from tend.tickets.models import Message
-from tend.web.app import create_app
 from tests.conftest import Cast
+from tests.liveserver import serving
 from tests.realtime.test_workspace_socket import cookie_for
 
 Json = dict[str, Any]
@@ -53,40 +49,10 @@ NETWORK_ERRORS = (OSError, EOFError, TimeoutError, asyncio.IncompleteReadError,
 # --- the server and the proxy -------------------------------------------------------------------
 
 
-class _Server(uvicorn.Server):
-    """Runs the live hub on the server's loop, as the app's lifespan does in production."""
-
-    def __init__(self, config: uvicorn.Config, rt: Runtime) -> None:
-        super().__init__(config)
-        self.rt = rt
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await self.rt.hub.start()
-        await super().startup(sockets=sockets)
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().shutdown(sockets=sockets)
-        await self.rt.hub.stop()
-
-
 @pytest.fixture
 def server_port(rt: Runtime) -> Iterator[int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    config = uvicorn.Config(create_app(rt=rt), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", timeout_graceful_shutdown=5)
-    server = _Server(config, rt)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(rt) as port:
+        yield port
 
 
 class FaultProxy:

@@ -25,6 +25,11 @@ def _contrast_with_white(hex_color: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
+def ink_for(hex_color: str) -> str:
+    """Text on `hex_color`: white when it reads (WCAG AA, 4.5:1), else near-black."""
+    return "#ffffff" if _contrast_with_white(hex_color) >= 4.5 else "#111111"
+
+
 class Tier(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str = Field(min_length=1, max_length=40)
@@ -76,8 +81,7 @@ class HelpdeskConfig(BaseModel):
 
     @property
     def brand_ink(self) -> str:
-        """Text on the brand colour: white when it reads (WCAG AA, 4.5:1), else near-black."""
-        return "#ffffff" if _contrast_with_white(self.brand_color) >= 4.5 else "#111111"
+        return ink_for(self.brand_color)
 
     @property
     def tier_keys(self) -> list[str]:

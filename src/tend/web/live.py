@@ -191,7 +191,7 @@ def _agent_of(ws: WebSocket, rt: Runtime) -> AgentActor | None:
     from tend.channels.chat import routing
 
     with rt.db.write() as session:
-        routing.seen(session, auth.actor.id, rt.settings.live_heartbeat_seconds * 3)
+        routing.seen(session, auth.actor.id, rt.settings.presence_seconds)
     return auth.actor
 
 

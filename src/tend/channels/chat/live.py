@@ -90,11 +90,12 @@ def _sum_up(rt: Runtime, session: Session) -> None:
     inboxes = {c.chat_inbox_id for t in touched if (c := session.get(ChatConversation, t))}
     for ticket_id in views.queued_in(session, inboxes):
         touched.setdefault(ticket_id, None)
+    facts = views.QueueFacts(session)
     for ticket_id in touched:
         conv, ticket = session.get(ChatConversation, ticket_id), session.get(Ticket, ticket_id)
         if conv is None or ticket is None:
             continue
-        view = views.conversation(session, conv, ticket)
+        view = views.conversation(session, conv, ticket, facts)
         envelopes.append(Envelope("conversation", (conversation_topic(ticket.id),),
                                   {"conversation": view},
                                   Scope(ticket_id=ticket.id, requester_id=ticket.requester_id)))

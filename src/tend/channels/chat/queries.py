@@ -52,9 +52,8 @@ def presence(session: Session, actor: AgentActor) -> Presence:
     agent = session.get(Agent, actor.id)
     if agent is None:
         raise NotFound("Agent not found.")
-    offered = len(routing.pending_offers(session, actor.id))
-    return Presence(agent.chat_status, agent.max_chats,
-                    routing.active_chats(session, actor.id) - offered, offered)
+    return Presence(agent.chat_status, agent.max_chats, routing.owned_chats(session, actor.id),
+                    routing.offered_chats(session, actor.id))
 
 
 # --- chats ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -96,13 +97,22 @@ def seen(session: Session, agent_id: int, fresh_seconds: float) -> None:
 # --- capacity and dispatch ---------------------------------------------------------------------
 
 
-def active_chats(session: Session, agent_id: int) -> int:
-    owned = session.scalar(select(func.count()).select_from(ChatConversation).join(
+def owned_chats(session: Session, agent_id: int) -> int:
+    """Chats in progress that the agent owns."""
+    return int(session.scalar(select(func.count()).select_from(ChatConversation).join(
         Ticket, Ticket.id == ChatConversation.ticket_id).where(
-        ChatConversation.state == "active", Ticket.assignee_id == agent_id))
-    offered = session.scalar(select(func.count()).select_from(ChatOffer).where(
-        ChatOffer.agent_id == agent_id, ChatOffer.state == "pending"))
-    return int(owned or 0) + int(offered or 0)
+        ChatConversation.state == "active", Ticket.assignee_id == agent_id)) or 0)
+
+
+def offered_chats(session: Session, agent_id: int) -> int:
+    """Offers waiting for the agent's answer."""
+    return int(session.scalar(select(func.count()).select_from(ChatOffer).where(
+        ChatOffer.agent_id == agent_id, ChatOffer.state == "pending")) or 0)
+
+
+def active_chats(session: Session, agent_id: int) -> int:
+    """What counts against `max_chats`: owned chats and pending offers."""
+    return owned_chats(session, agent_id) + offered_chats(session, agent_id)
 
 
 def candidates(session: Session, team_id: int | None, fresh_seconds: float
@@ -146,14 +156,21 @@ def dispatch(session: Session, fresh_seconds: float) -> list[ChatOffer]:
     queued = session.execute(
         select(ChatConversation, Ticket).join(Ticket, Ticket.id == ChatConversation.ticket_id)
         .where(ChatConversation.state == "queued").order_by(ChatConversation.queued_at)).all()
+    # Each team's candidates are read once; every offer made here updates them in place.
+    teams: dict[int | None, list[rules.Candidate]] = {}
     for conv, ticket in queued:
         pending = session.scalar(select(ChatOffer.id).where(
             ChatOffer.ticket_id == conv.ticket_id, ChatOffer.state == "pending"))
         if pending is not None:
             continue
+        if ticket.team_id not in teams:
+            teams[ticket.team_id] = candidates(session, ticket.team_id, fresh_seconds)
+        pool = teams[ticket.team_id]
+        if not any(c.active_chats < c.max_chats for c in pool):
+            continue  # nobody of this team has room: no need to ask who was tried
         tried = frozenset(session.scalars(select(ChatOffer.agent_id).where(  # since queued
             ChatOffer.ticket_id == conv.ticket_id, ChatOffer.created_at >= conv.queued_at)))
-        agent_id = rules.pick_agent(candidates(session, ticket.team_id, fresh_seconds), tried)
+        agent_id = rules.pick_agent(pool, tried)
         if agent_id is None:
             continue
         inbox = session.get(ChatInbox, conv.chat_inbox_id) if conv.chat_inbox_id else None
@@ -168,6 +185,10 @@ def dispatch(session: Session, fresh_seconds: float) -> list[ChatOffer]:
         live.touch_offer(session, offer.id)
         session.info.setdefault(_TIMEOUTS, []).append((offer.id, float(timeout)))
         made.append(offer)
+        for team_pool in teams.values():  # the agent may be in several teams' pools
+            team_pool[:] = [replace(c, active_chats=c.active_chats + 1,
+                                    last_offer_at=now.timestamp())
+                            if c.agent_id == agent_id else c for c in team_pool]
     return made
 
 
@@ -309,14 +330,10 @@ def agent_read(session: Session, actor: AgentActor, ticket_id: int, seq: int) ->
 # --- jobs ----------------------------------------------------------------------------------
 
 
-def _fresh_seconds(rt: Runtime) -> float:
-    return rt.settings.live_heartbeat_seconds * 3
-
-
 @job(DISPATCH_JOB, retries=3, backoff_seconds=5)
 def run_dispatch(rt: Runtime, payload: dict[str, Any]) -> None:
     with rt.db.write() as session:
-        dispatch(session, _fresh_seconds(rt))
+        dispatch(session, rt.settings.presence_seconds)
 
 
 @job(TIMEOUT_JOB, retries=3, backoff_seconds=5)
@@ -327,7 +344,7 @@ def run_timeout(rt: Runtime, payload: dict[str, Any]) -> None:
         if offer is None or offer.state != "pending" or offer.expires_at > utcnow():
             return
         _close(session, offer, "expired", ActorRef.system())
-        dispatch(session, _fresh_seconds(rt))
+        dispatch(session, rt.settings.presence_seconds)
 
 
 def install(rt: Runtime) -> None:

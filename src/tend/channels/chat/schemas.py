@@ -200,9 +200,10 @@ class ChatOut(BaseModel):
     ended_at: datetime | None
 
     @classmethod
-    def of(cls, session: Session, conv: ChatConversation, ticket: Ticket) -> ChatOut:
+    def of(cls, session: Session, conv: ChatConversation, ticket: Ticket,
+           facts: views.QueueFacts | None = None) -> ChatOut:
         return cls(conversation=ConversationOut.model_validate(
-            views.conversation(session, conv, ticket)), ticket=TicketOut.of(ticket),
+            views.conversation(session, conv, ticket, facts)), ticket=TicketOut.of(ticket),
             chat_inbox_id=conv.chat_inbox_id, queued_at=conv.queued_at,
             accepted_at=conv.accepted_at, ended_at=conv.ended_at)
 

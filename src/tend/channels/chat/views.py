@@ -4,10 +4,11 @@ dicts, customer-safe (never a note, never an address of an agent)."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from bisect import bisect_left
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tend.agents.models import Agent
@@ -49,33 +50,52 @@ def chat_message(m: Message, secret: str, base_url: str = "") -> dict[str, Any]:
     }
 
 
-def queue_position(session: Session, conv: ChatConversation) -> int:
-    if conv.state != "queued":
-        return 0
-    ahead = session.scalar(select(func.count()).select_from(ChatConversation).where(
-        ChatConversation.state == "queued", ChatConversation.chat_inbox_id == conv.chat_inbox_id,
-        ChatConversation.queued_at < conv.queued_at))
-    return int(ahead or 0) + 1
+class QueueFacts:
+    """Queue positions and recent waits, each read once per inbox, for building the views of
+    many conversations together (every chat waiting behind a changed one, the queue list)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._queued: dict[int | None, list[datetime]] = {}
+        self._waits: dict[int | None, list[float]] = {}
+
+    def position(self, conv: ChatConversation) -> int:
+        """1 + the chats of the same inbox queued before this one (0: not waiting)."""
+        if conv.state != "queued":
+            return 0
+        inbox = conv.chat_inbox_id
+        if inbox not in self._queued:
+            self._queued[inbox] = list(self.session.scalars(
+                select(ChatConversation.queued_at).where(
+                    ChatConversation.state == "queued", ChatConversation.chat_inbox_id == inbox)
+                .order_by(ChatConversation.queued_at)))
+        return bisect_left(self._queued[inbox], conv.queued_at) + 1
+
+    def waits(self, chat_inbox_id: int | None) -> list[float]:
+        """How long the last 20 chats of the inbox (in 24 hours) waited to be accepted."""
+        if chat_inbox_id not in self._waits:
+            since = utcnow() - timedelta(hours=24)
+            rows = self.session.execute(
+                select(ChatConversation.queued_at, ChatConversation.accepted_at)
+                .where(ChatConversation.chat_inbox_id == chat_inbox_id,
+                       ChatConversation.accepted_at.is_not(None),
+                       ChatConversation.queued_at >= since)
+                .order_by(ChatConversation.accepted_at.desc()).limit(20)).all()
+            self._waits[chat_inbox_id] = [(b - a).total_seconds() for a, b in rows
+                                          if a is not None and b is not None]
+        return self._waits[chat_inbox_id]
 
 
-def recent_waits(session: Session, chat_inbox_id: int | None) -> list[float]:
-    since = utcnow() - timedelta(hours=24)
-    rows = session.execute(
-        select(ChatConversation.queued_at, ChatConversation.accepted_at)
-        .where(ChatConversation.chat_inbox_id == chat_inbox_id,
-               ChatConversation.accepted_at.is_not(None), ChatConversation.queued_at >= since)
-        .order_by(ChatConversation.accepted_at.desc()).limit(20)).all()
-    return [(b - a).total_seconds() for a, b in rows if a is not None and b is not None]
-
-
-def conversation(session: Session, conv: ChatConversation, ticket: Ticket) -> dict[str, Any]:
-    position = queue_position(session, conv)
+def conversation(session: Session, conv: ChatConversation, ticket: Ticket,
+                 facts: QueueFacts | None = None) -> dict[str, Any]:
+    facts = facts or QueueFacts(session)
+    position = facts.position(conv)
     agent = session.get(Agent, ticket.assignee_id) if ticket.assignee_id else None
     return {
         "id": ticket.id, "number": ticket.number, "state": conv.state,
         "queue_position": position,
         "estimated_wait_seconds": rules.estimated_wait_seconds(
-            position, recent_waits(session, conv.chat_inbox_id), 1)
+            position, facts.waits(conv.chat_inbox_id), 1)
         if conv.state == "queued" else None,
         "agent": person(agent.name) if agent is not None and conv.state == "active" else None,
         "customer_read_seq": conv.customer_read_seq, "agent_read_seq": conv.agent_read_seq,

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 
-from tend.channels.chat import inboxes, queries, routing
+from tend.channels.chat import inboxes, queries, routing, views
 from tend.channels.chat.inboxes import ChatInboxError
 from tend.channels.chat.models import ChatConversation, ChatInbox
 from tend.channels.chat.routing import ChatRoutingError
@@ -128,7 +128,8 @@ def set_presence(data: PresenceIn, rt: RuntimeDep, actor: ApiAgent) -> PresenceO
 @router.get("/queue", response_model=ChatList)
 def chat_queue(rt: RuntimeDep, actor: ApiAgent) -> ChatList:
     with rt.db.read() as session:
-        return ChatList(items=[ChatOut.of(session, conv, ticket)
+        facts = views.QueueFacts(session)  # positions and waits read once for the whole list
+        return ChatList(items=[ChatOut.of(session, conv, ticket, facts)
                                for conv, ticket in queries.queue(session, actor)])
 
 

@@ -20,6 +20,7 @@ from tend.attachments.models import Attachment
 from tend.channels.chat import conversations, routing, strings, tokens, views
 from tend.channels.chat.models import ChatConversation, ChatInbox
 from tend.config.queries import get_config
+from tend.config.schema import ink_for
 from tend.i18n import negotiate
 from tend.runtime import Runtime
 from tend.tickets.models import Message
@@ -70,24 +71,17 @@ def widget_script() -> Response:
 def widget_config(rt: Runtime, inbox: ChatInbox, locale: str) -> dict[str, Any]:
     with rt.db.read() as session:
         config = get_config(session)
-        online = routing.online_agents(session, inbox.team_id,
-                                       rt.settings.live_heartbeat_seconds * 3)
+        online = routing.online_agents(session, inbox.team_id, rt.settings.presence_seconds)
     texts = strings.widget_strings(locale)
     return {
         "inbox": inbox.key, "name": inbox.name, "helpdesk_name": config.helpdesk_name,
         "greeting": inbox.greeting or texts["greeting_default"],
         "brand_color": inbox.brand_color or config.brand_color,
-        "brand_ink": config.brand_ink if not inbox.brand_color else _ink(inbox.brand_color),
+        "brand_ink": ink_for(inbox.brand_color or config.brand_color),
         "prechat": inbox.prechat, "topics": list(inbox.topics),
         "open": conversations.is_open(inbox, online), "locale": locale, "strings": texts,
         "portal_url": f"{rt.settings.public_url}/portal",
     }
-
-
-def _ink(hex_color: str) -> str:
-    from tend.config.schema import _contrast_with_white
-
-    return "#ffffff" if _contrast_with_white(hex_color) >= 3.0 else "#1a1a1a"
 
 
 @router.get("/widget/config")

@@ -72,12 +72,10 @@ class ChatScreen:
             if conv is not None:
                 self.ticket_id = conv.ticket_id
                 welcome.update(self._conversation(session, conv, since))
-            online = routing.online_agents(session, self.inbox.team_id, self._fresh())
+            online = routing.online_agents(session, self.inbox.team_id,
+                                           self.rt.settings.presence_seconds)
             welcome["open"] = conversations.is_open(self.inbox, online)
             return welcome
-
-    def _fresh(self) -> float:
-        return self.rt.settings.live_heartbeat_seconds * 3
 
     def _visitor(self, session: Any, visitor: ChatVisitor) -> dict[str, Any]:
         customer = session.get(Customer, visitor.customer_id) if visitor.customer_id else None
