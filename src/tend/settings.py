@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=2, ge=0, le=64)
     jobs_inline: bool = False
     live_heartbeat_seconds: float = Field(default=25.0, gt=0, le=300)
+    # A chat (waiting or active) ends by itself once its visitor has had no widget open this
+    # long; the ticket stays open and replies go by email.
+    chat_abandoned_seconds: int = Field(default=15 * 60, ge=60)
     demo: bool = False
     mail_max_bytes: int = Field(default=40 * 1024 * 1024, ge=64 * 1024)
     mail_parse_timeout_seconds: float = Field(default=30.0, gt=0)

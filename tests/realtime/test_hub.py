@@ -66,6 +66,29 @@ def test_memory_feed_orders_replays_and_detects_gaps() -> None:
     asyncio.run(scenario())
 
 
+def test_typing_does_not_push_history_out() -> None:
+    """Ephemeral envelopes get ids but are not kept: a burst of typing never makes a screen
+    that resumes fetch afresh, and what is replayed is what went out, as JSON."""
+    async def scenario() -> None:
+        hub = Hub(MemoryFeed(length=3))
+        await hub.start()
+        start = hub.last_id()
+        await hub.publish_async([env(1)])
+        await hub.publish_async([env(n, ephemeral=True) for n in range(2, 50)])
+        await hub.publish_async([env(50)])
+        replay = await hub.replay(start, ["agents"])
+        assert replay is not None and [e.data for e in replay] == [{"n": 1}, {"n": 50}]
+        assert [e.scope for e in replay] == [Scope(ticket_id=1), Scope(ticket_id=50)]
+        assert hub.key(replay[0].id) < hub.key(replay[1].id) == hub.key(hub.last_id())
+        await hub.publish_async([env(51), env(52)])  # now env(1) is gone
+        assert await hub.replay(start, ["agents"]) is None
+        after_first = await hub.replay(replay[0].id, ["agents"])
+        assert after_first is not None and [e.data["n"] for e in after_first] == [50, 51, 52]
+        await hub.stop()
+
+    asyncio.run(scenario())
+
+
 def test_a_slow_screen_is_told_to_fetch_afresh() -> None:
     async def scenario() -> None:
         hub = Hub(MemoryFeed())

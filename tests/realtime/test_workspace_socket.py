@@ -216,3 +216,15 @@ def test_who_views_and_types_where(rt: Runtime, cast: Cast, client: TestClient) 
         time.sleep(0.1)
         states = [f["state"] for f in ada.drain() if f["kind"] == "activity"]
         assert states == ["viewing", "left"]
+
+
+def test_live_sockets_skip_the_http_layers(rt: Runtime, client: TestClient) -> None:
+    """Both live sockets are called directly (app.TendApp); any other WebSocket path still
+    goes through the router, which refuses it."""
+    from tend.web.live import agent_live
+    from tend.web.widget.socket import widget_live
+
+    assert client.app.direct_sockets() == {  # type: ignore[attr-defined]
+        "/agent/live": agent_live, "/widget/live": widget_live}
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/agent/nowhere"):
+        pass

@@ -36,25 +36,40 @@ RESYNC = Envelope(kind="resync", topics=(), data={})
 
 
 class Subscription:
-    """One live connection's mailbox. Read with `await sub.get()`."""
+    """One live connection's mailbox. Read with `await sub.get()`, on the server's loop.
+
+    Lean on purpose: a server holds thousands of these for hours, and every object a waiting
+    connection keeps alive is walked by each full garbage collection.
+    """
+
+    __slots__ = ("_items", "_waiter", "topics")
 
     def __init__(self, topics: Iterable[str]) -> None:
         self.topics: set[str] = set(topics)
-        self._queue: asyncio.Queue[Envelope] = asyncio.Queue()
+        self._items: deque[Envelope] = deque()
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, envelope: Envelope) -> None:
-        if self._queue.qsize() >= QUEUE_LIMIT:
+        if len(self._items) >= QUEUE_LIMIT:
             # Too far behind: drop what waits and have the screen fetch afresh.
-            while not self._queue.empty():
-                self._queue.get_nowait()
+            self._items.clear()
             envelope = RESYNC
-        self._queue.put_nowait(envelope)
+        self._items.append(envelope)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     async def get(self) -> Envelope:
-        return await self._queue.get()
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.popleft()
 
     def pending(self) -> int:
-        return self._queue.qsize()
+        return len(self._items)
 
 
 class Feed(Protocol):
@@ -160,11 +175,14 @@ class MemoryFeed:
     def __init__(self, length: int = FEED_LENGTH) -> None:
         self._boot = secrets.token_hex(4)
         self._counter = itertools.count(1)
-        self._log: deque[tuple[int, Envelope]] = deque(maxlen=length)
+        # Kept as JSON text for replays: strings cost the garbage collector nothing, and a
+        # resuming screen gets what another process's screen would (Redis keeps JSON too).
+        self._log: deque[tuple[int, str, str]] = deque(maxlen=length)
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._deliver: Any = None
         self._last = 0
+        self._trimmed = 0  # the newest envelope no longer kept
 
     async def start(self, deliver: Any, resync_all: Any) -> None:
         self._loop = asyncio.get_running_loop()
@@ -182,7 +200,10 @@ class MemoryFeed:
             for envelope in envelopes:
                 n = next(self._counter)
                 stamped = envelope.with_id(f"{self._boot}-{n}")
-                self._log.append((n, stamped))
+                if not envelope.ephemeral:  # typing and viewing are never replayed
+                    if len(self._log) == self._log.maxlen:
+                        self._trimmed = self._log[0][0]
+                    self._log.append((n, stamped.id, stamped.to_json()))
                 self._last = n
                 out.append(stamped)
         return out
@@ -214,10 +235,10 @@ class MemoryFeed:
         with self._lock:
             if n is None or n > self._last:
                 return None
-            first = self._log[0][0] if self._log else self._last + 1
-            if n < first - 1:
+            if n < self._trimmed:
                 return None  # trimmed: the screen must fetch afresh
-            return [e for i, e in self._log if i > n]
+            kept = [(id, text) for i, id, text in self._log if i > n]
+        return [Envelope.from_json(text, id=id) for id, text in kept]
 
     def last_id(self) -> str:
         with self._lock:

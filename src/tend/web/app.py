@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 import tend
 from tend import runtime as runtime_mod
@@ -16,9 +18,41 @@ from tend.runtime import Runtime
 from tend.settings import Settings
 from tend.web import api, live, middleware, problems, widget
 from tend.web.idempotency import Idempotency
+from tend.web.routes import plain_sockets
 from tend.web.templating import Renderer
+from tend.web.widget.watch import VisitorWatch
 
 STATIC = Path(__file__).parent / "static"
+
+
+class TendApp(FastAPI):
+    """FastAPI, with the live sockets handed straight to their endpoint.
+
+    A live socket is held for hours, and so is every layer it came through: the middlewares,
+    the router, FastAPI's dependency solving, about 120 objects a socket that each full pass
+    of the garbage collector walks (benchmarks/README.md, chat). Our middlewares leave
+    WebSockets alone, and these endpoints take nothing but the socket, so `__call__` calls
+    them directly. The routes stay declared on the router as usual.
+    """
+
+    _direct: dict[str, Callable[[WebSocket], Awaitable[None]]] | None = None
+
+    def direct_sockets(self) -> dict[str, Callable[[WebSocket], Awaitable[None]]]:
+        if self._direct is None:
+            self._direct = plain_sockets(self)
+        return self._direct
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            path, root = scope["path"], scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root):]
+            endpoint = self.direct_sockets().get(path)
+            if endpoint is not None:
+                scope["app"] = self
+                await endpoint(WebSocket(scope, receive, send))
+                return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -> FastAPI:
@@ -28,6 +62,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await rt.hub.start()
+        visitors.start()
         consumer = rt.jobs.start_consumer(settings.job_workers) if settings.job_workers else None
         fetcher = None
         if settings.fetches_mail:  # every worker starts one; only the lock holder fetches
@@ -40,10 +75,11 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
             fetcher.stop()
         if consumer is not None:
             consumer.stop(graceful=True)
+        await visitors.stop()
         await rt.hub.stop()
         rt.close()
 
-    app = FastAPI(
+    app = TendApp(
         title="Tend API",
         version=tend.__version__,
         description="REST API of Tend, the open-source help desk. See docs/api.md.",
@@ -53,6 +89,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
         lifespan=lifespan,
     )
     app.state.runtime = rt
+    app.state.visitors = visitors = VisitorWatch(rt)
     renderer = Renderer()
     app.state.renderer = renderer
 

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,6 +66,54 @@ async def send_json(ws: WebSocket, lock: asyncio.Lock, frame: dict[str, Any] | s
         await ws.send_text(text)
 
 
+PING = Envelope(kind="ping", topics=(), data={})  # the ticker's mark in a mailbox
+
+
+class Ticker:
+    """The heartbeat of every live socket on one event loop.
+
+    One task looks at all the pumps a few times a heartbeat: it drops a PING into the
+    mailbox of those that are due, and ends those whose screen was silent for 2.5 heartbeats
+    (even one stuck sending to a screen that went away). Pumps
+    hold no timer of their own: a server with thousands of idle sockets then keeps few
+    objects alive per socket and makes few between two heartbeats, which keeps the
+    garbage collector's full passes short and rare (benchmarks/README.md, chat).
+    """
+
+    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Ticker] = \
+        weakref.WeakKeyDictionary()
+
+    def __init__(self) -> None:
+        self.pumps: set[Pump] = set()
+        self.interval = 1.0
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def of_running_loop(cls) -> Ticker:
+        loop = asyncio.get_running_loop()
+        ticker = cls._by_loop.get(loop)
+        if ticker is None:
+            ticker = cls._by_loop[loop] = cls()
+        return ticker
+
+    def add(self, pump: Pump) -> None:
+        self.pumps.add(pump)
+        self.interval = min(self.interval, pump.heartbeat / 8)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="tend-ticker")
+
+    def discard(self, pump: Pump) -> None:
+        self.pumps.discard(pump)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pumps:
+            await asyncio.sleep(self.interval)
+            now = loop.time()
+            for pump in list(self.pumps):
+                pump.tick(now)
+
+
 class Pump:
     """Moves envelopes from a subscription to one socket, and the socket's frames to `on_op`."""
 
@@ -76,6 +125,11 @@ class Pump:
         self.deliver, self.on_op, self.revalidate = deliver, on_op, revalidate
         self.lock = asyncio.Lock()
         self._sent_key: tuple[int, int] = (-1, -1)
+        now = asyncio.get_running_loop().time()
+        self.heard = now  # when the screen last sent a frame
+        self.next_ping = now + heartbeat
+        self._silent = False
+        self._outgoing_task: asyncio.Task[None] | None = None
 
     async def send(self, frame: dict[str, Any]) -> None:
         await send_json(self.ws, self.lock, frame)
@@ -95,6 +149,20 @@ class Pump:
         for envelope in missed:
             await self._forward(envelope)
 
+    def tick(self, now: float) -> None:
+        """Called by the ticker: ask for a pong when due, give up on a silent screen."""
+        if self._silent:
+            return
+        if now - self.heard >= self.heartbeat * 2.5:
+            self._silent = True
+            if self._outgoing_task is not None:
+                self._outgoing_task.cancel()  # `run` then closes with CLOSE_SILENT
+        elif now >= self.next_ping:
+            # A ping every heartbeat, busy or not: screens answer pings only, and a screen
+            # that receives envelopes all the time must still be asked, or it looks silent.
+            self.next_ping = now + self.heartbeat
+            self.sub.offer(PING)
+
     async def _forward(self, envelope: Envelope) -> None:
         if envelope is RESYNC:
             await self.send({"id": self.hub.last_id(), "kind": "resync"})
@@ -112,32 +180,21 @@ class Pump:
             await self.send(frame)
 
     async def _outgoing(self) -> None:
-        # A ping every heartbeat, busy or not: screens answer pings only, and a screen that
-        # receives envelopes all the time must still be asked, or it would look silent.
-        loop = asyncio.get_running_loop()
-        next_ping = loop.time() + self.heartbeat
         while True:
-            try:
-                envelope = await asyncio.wait_for(self.sub.get(),
-                                                  timeout=max(0.0, next_ping - loop.time()))
-            except TimeoutError:
-                envelope = None
-            if envelope is not None:
-                await self._forward(envelope)
-            if loop.time() >= next_ping:
-                next_ping = loop.time() + self.heartbeat
+            envelope = await self.sub.get()
+            if envelope is PING:
                 if self.revalidate is not None and not await self.revalidate():
                     await self.ws.close(CLOSE_UNAUTHORIZED, "signed out")
                     return
                 await self.send({"kind": "ping"})
+                continue
+            await self._forward(envelope)
 
     async def _incoming(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            try:
-                text = await asyncio.wait_for(self.ws.receive_text(), timeout=self.heartbeat * 2.5)
-            except TimeoutError:
-                await self.ws.close(CLOSE_SILENT, "no heartbeat")
-                return
+            text = await self.ws.receive_text()
+            self.heard = loop.time()
             if len(text) > MAX_FRAME_CHARS:
                 await self.ws.close(CLOSE_INVALID, "frame too large")
                 return
@@ -159,22 +216,31 @@ class Pump:
                 await self.send(answer)
 
     async def run(self) -> None:
-        tasks = [asyncio.create_task(self._incoming()), asyncio.create_task(self._outgoing())]
+        ticker = Ticker.of_running_loop()
+        ticker.add(self)
+        outgoing = self._outgoing_task = asyncio.create_task(self._outgoing())
+        incoming = asyncio.create_task(self._incoming())
         try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait((incoming, outgoing),
+                                         return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                exc = task.exception()
+                exc = None if task.cancelled() else task.exception()
                 if exc is not None and not isinstance(exc, WebSocketDisconnect | RuntimeError):
                     log.warning("live connection ended by %r", exc)
         finally:
-            for task in tasks:
+            ticker.discard(self)
+            for task in (incoming, outgoing):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            self._outgoing_task = None
             self.hub.unsubscribe(self.sub)
             if self.ws.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(Exception):
-                    await self.ws.close()
+                    if self._silent:
+                        await self.ws.close(CLOSE_SILENT, "no heartbeat")
+                    else:
+                        await self.ws.close()
 
 
 # --- the workspace ----------------------------------------------------------------------------

@@ -14,9 +14,20 @@ from tests.conftest import Cast
 
 
 def test_the_script_is_public(client: TestClient) -> None:
+    from tend.web.widget import PARTS_DIR, WIDGET_PARTS
+
     r = client.get("/widget.js")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
-    assert "data-inbox" in r.text or "dataset" in r.text
+    assert r.headers["access-control-allow-origin"] == "*"
+    # Every part, once, in order, inside one function; plain ASCII whatever the site's charset.
+    assert sorted(p.name for p in PARTS_DIR.glob("*.js")) == sorted(WIDGET_PARTS)
+    starts = [r.text.index((PARTS_DIR / name).read_text()) for name in WIDGET_PARTS]
+    assert starts == sorted(starts) and r.text.startswith("(function () {\n// Tend chat widget")
+    assert r.text.endswith("})();\n") and r.text.isascii()
+    assert r.text.count('"use strict"') == 1 and "window.TendWidget = api" in r.text
+    # Unchanged: not sent again.
+    again = client.get("/widget.js", headers={"if-none-match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
 
 
 def test_config_needs_an_active_inbox_key(rt: Runtime, cast: Cast, client: TestClient,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -239,6 +240,44 @@ def end(session: Session, conv: ChatConversation,
     emit(session, ChatEnded(actor=actor_ref, ticket_id=conv.ticket_id, ended_by=ended_by))
     live.touch(session, conv.ticket_id)
     return True
+
+
+def seen(session: Session, visitor_ids: Sequence[int]) -> None:
+    """These visitors have the widget open (somewhere) now."""
+    now = utcnow()
+    for start in range(0, len(visitor_ids), 500):
+        session.execute(update(ChatVisitor).where(
+            ChatVisitor.id.in_(visitor_ids[start:start + 500])).values(last_seen_at=now))
+
+
+def end_abandoned(session: Session, gone_seconds: float) -> list[int]:
+    """End the chats, waiting or active, whose visitor has had no widget open for
+    `gone_seconds` (or whose visitor is no more), as the system; the agent gets a note. The
+    ticket stays open: later replies go by email, as after any chat."""
+    from tend.channels.chat import routing
+
+    routing.lock(session)
+    cutoff = utcnow() - timedelta(seconds=gone_seconds)
+    rows = session.execute(
+        select(ChatConversation, ChatVisitor.last_seen_at)
+        .outerjoin(ChatVisitor, ChatVisitor.id == ChatConversation.visitor_id)
+        .where(ChatConversation.state.in_(("queued", "active")),
+               or_(ChatVisitor.id.is_(None), ChatVisitor.last_seen_at < cutoff))
+        .order_by(ChatConversation.ticket_id)).all()
+    ended = []
+    for conv, last_seen in rows:
+        ticket = session.get(Ticket, conv.ticket_id)
+        if ticket is None or not end(session, conv, "system", ActorRef.system()):
+            continue
+        minutes = max(1, round((utcnow() - last_seen).total_seconds() / 60)) if last_seen else 0
+        gone = f"{minutes} minute{'s' * (minutes != 1)} ago" if minutes else "for good"
+        if ticket.status != "closed":
+            ticket_actions.add_message(
+                session, SYSTEM, ticket, visibility="internal",
+                body=f"The chat ended by itself: the customer left (their chat window closed "
+                     f"{gone}). Replies to this ticket now go by email.")
+        ended.append(conv.ticket_id)
+    return ended
 
 
 def latest_open(session: Session, visitor: ChatVisitor) -> ChatConversation | None:

@@ -10,10 +10,11 @@ On the agents' topic:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tend.channels.chat import views
 from tend.channels.chat.models import ChatConversation, ChatOffer
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 _TOUCHED = "tend_chat_touched"  # ticket ids whose conversation changed
 _MESSAGES = "tend_chat_messages"  # public message ids on chat tickets
 _OFFERS = "tend_chat_offers"
+_QUEUES = "tend_chat_queues"  # inboxes where waiting chats moved up (or an estimate changed)
 
 
 def touch(session: Session, ticket_id: int) -> None:
@@ -70,7 +72,7 @@ def _sum_up(rt: Runtime, session: Session) -> None:
     messages = session.info.pop(_MESSAGES, {})
     touched = session.info.pop(_TOUCHED, {})
     offers = session.info.pop(_OFFERS, {})
-    if not (messages or touched or offers):
+    if not (messages or touched or offers or session.info.get(_QUEUES)):
         return
     session.flush()
     secret, base = rt.settings.signing_key(), rt.settings.public_url
@@ -86,9 +88,9 @@ def _sum_up(rt: Runtime, session: Session) -> None:
             "message", (conversation_topic(ticket.id),),
             {"message": views.chat_message(message, secret, base)},
             Scope(ticket_id=ticket.id, requester_id=ticket.requester_id)))
-    # Every chat waiting behind a changed one moves up (or down) the queue.
-    inboxes = {c.chat_inbox_id for t in touched if (c := session.get(ChatConversation, t))}
-    for ticket_id in views.queued_in(session, inboxes):
+    # A chat left the queue (or went to its end): those waiting behind it move up, and the
+    # estimates of all of them change. A chat joining at the end, or a message, moves nobody.
+    for ticket_id in views.queued_in(session, set(session.info.pop(_QUEUES, {}))):
         touched.setdefault(ticket_id, None)
     facts = views.QueueFacts(session)
     for ticket_id in touched:
@@ -113,9 +115,27 @@ def _sum_up(rt: Runtime, session: Session) -> None:
         after_commit(session, lambda: rt.hub.publish(envelopes))
 
 
+def _queue_moved(conv: ChatConversation) -> None:
+    session = object_session(conv)
+    if session is not None:
+        session.info.setdefault(_QUEUES, {})[conv.chat_inbox_id] = None
+
+
+@sa_event.listens_for(ChatConversation.state, "set", active_history=True)
+def _state_set(conv: ChatConversation, value: str, old: Any, _initiator: Any) -> None:
+    if old == "queued" and value != "queued":
+        _queue_moved(conv)
+
+
+@sa_event.listens_for(ChatConversation.queued_at, "set", active_history=True)
+def _queued_at_set(conv: ChatConversation, value: Any, old: Any, _initiator: Any) -> None:
+    if isinstance(old, datetime) and value != old:  # queued again, at the end
+        _queue_moved(conv)
+
+
 @sa_event.listens_for(Session, "after_commit")
 @sa_event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     if session.get_nested_transaction() is None:
-        for key in (_TOUCHED, _MESSAGES, _OFFERS):
+        for key in (_TOUCHED, _MESSAGES, _OFFERS, _QUEUES):
             session.info.pop(key, None)

@@ -75,7 +75,8 @@ class ChatVisitor(Base):
 
 class ChatConversation(Base):
     __tablename__ = "chat_conversations"
-    __table_args__ = (Index("ix_chat_conversations_queue", "state", "queued_at"),)
+    __table_args__ = (Index("ix_chat_conversations_queue", "state", "queued_at"),
+                      Index("ix_chat_conversations_waits", "chat_inbox_id", "accepted_at"))
 
     ticket_id: Mapped[int] = mapped_column(
         ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True

@@ -142,26 +142,26 @@ def online_agents(session: Session, team_id: int | None, fresh_seconds: float) -
     return len(candidates(session, team_id, fresh_seconds))
 
 
-def _lock(session: Session) -> None:
-    """One dispatcher at a time (PostgreSQL; SQLite write transactions are serial anyway)."""
+def lock(session: Session) -> None:
+    """One dispatcher (or sweeper) at a time (PostgreSQL; SQLite write transactions are
+    serial anyway)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(7243501)"))
 
 
 def dispatch(session: Session, fresh_seconds: float) -> list[ChatOffer]:
     """Offer every queued chat without a pending offer to the best available agent."""
-    _lock(session)
+    lock(session)
     expire_due(session)
     made = []
     queued = session.execute(
         select(ChatConversation, Ticket).join(Ticket, Ticket.id == ChatConversation.ticket_id)
         .where(ChatConversation.state == "queued").order_by(ChatConversation.queued_at)).all()
+    offered = set(session.scalars(select(ChatOffer.ticket_id).where(ChatOffer.state == "pending")))
     # Each team's candidates are read once; every offer made here updates them in place.
     teams: dict[int | None, list[rules.Candidate]] = {}
     for conv, ticket in queued:
-        pending = session.scalar(select(ChatOffer.id).where(
-            ChatOffer.ticket_id == conv.ticket_id, ChatOffer.state == "pending"))
-        if pending is not None:
+        if conv.ticket_id in offered:
             continue
         if ticket.team_id not in teams:
             teams[ticket.team_id] = candidates(session, ticket.team_id, fresh_seconds)

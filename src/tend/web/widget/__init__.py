@@ -7,12 +7,14 @@ nothing relies on cookies. The live conversation is `socket.py` (`/widget/live`)
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from tend.attachments.actions import store_uploads
 from tend.attachments.files import AttachmentError, check_upload
@@ -32,7 +34,17 @@ from tend.web.widget import socket
 
 router = APIRouter(include_in_schema=False)
 router.include_router(socket.router)
-SCRIPT = Path(__file__).parent.parent / "static" / "widget.js"
+PARTS_DIR = Path(__file__).parent.parent / "static" / "widget"
+# /widget.js is these files inside one function (a website loads one script, no build step).
+WIDGET_PARTS = ("base.js", "look.js", "messages.js", "socket.js", "visitor.js")
+
+
+@lru_cache(maxsize=1)
+def widget_source() -> tuple[bytes, str]:
+    """The script and its ETag."""
+    body = "".join((PARTS_DIR / name).read_text(encoding="ascii") for name in WIDGET_PARTS)
+    script = f"(function () {{\n{body}}})();\n".encode("ascii")
+    return script, '"' + hashlib.sha256(script).hexdigest()[:32] + '"'
 
 
 def origin_allowed(inbox: ChatInbox, origin: str | None) -> bool:
@@ -62,10 +74,13 @@ def _inbox(rt: Runtime, key: str | None) -> ChatInbox:
 
 
 @router.get("/widget.js")
-def widget_script() -> Response:
-    return FileResponse(SCRIPT, media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=300",
-                                 "Access-Control-Allow-Origin": "*"})
+def widget_script(request: Request) -> Response:
+    script, etag = widget_source()
+    headers = {"Cache-Control": "public, max-age=300", "ETag": etag,
+               "Access-Control-Allow-Origin": "*"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(script, media_type="text/javascript", headers=headers)
 
 
 def widget_config(rt: Runtime, inbox: ChatInbox, locale: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from tend.realtime.envelopes import AGENTS, Envelope, Scope, conversation_topic
 from tend.runtime import Runtime
 from tend.tickets.models import Ticket
 from tend.web.live import CLOSE_FORBIDDEN, CLOSE_INVALID, MAX_FRAME_CHARS, Pump
+from tend.web.widget.watch import VisitorWatch
 
 router = APIRouter(include_in_schema=False)
 HELLO_SECONDS = 10.0
@@ -264,6 +265,16 @@ async def widget_live(ws: WebSocket) -> None:
         with contextlib.suppress(Exception):
             await ws.close(CLOSE_INVALID, "say hello first")
         return
+    watch: VisitorWatch = ws.app.state.visitors
+    watch.arrive(screen.visitor_id)
+    try:
+        await _converse(ws, rt, screen, welcome)
+    finally:
+        watch.leave(screen.visitor_id)
+
+
+async def _converse(ws: WebSocket, rt: Runtime, screen: ChatScreen,
+                    welcome: dict[str, Any]) -> None:
     topics = [conversation_topic(screen.ticket_id)] if screen.ticket_id else []
     sub = rt.hub.subscribe(topics)
     pump = Pump(ws, rt.hub, sub, heartbeat=rt.settings.live_heartbeat_seconds,
