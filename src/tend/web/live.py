@@ -74,10 +74,10 @@ class Ticker:
 
     One task looks at all the pumps a few times a heartbeat: it drops a PING into the
     mailbox of those that are due, and ends those whose screen was silent for 2.5 heartbeats
-    (even one stuck sending to a screen that went away). Pumps
-    hold no timer of their own: a server with thousands of idle sockets then keeps few
-    objects alive per socket and makes few between two heartbeats, which keeps the
-    garbage collector's full passes short and rare (benchmarks/README.md, chat).
+    (even one stuck sending to a screen that went away). Pumps hold no timer of their own: a
+    server with thousands of idle sockets then keeps few objects alive per socket and makes
+    few between two heartbeats, which keeps the garbage collector's full passes short and
+    rare (benchmarks/README.md, chat).
     """
 
     _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Ticker] = \
