@@ -194,16 +194,22 @@ class MemoryFeed:
     def close(self) -> None:
         return None
 
-    def _append(self, envelopes: Sequence[Envelope]) -> list[Envelope]:
+    @staticmethod
+    def _texts(envelopes: Sequence[Envelope]) -> list[str | None]:
+        """Each envelope as kept for replays (typing and viewing are never replayed). Done by
+        the publisher, so that the event loop only stamps and delivers."""
+        return [None if e.ephemeral else e.to_json() for e in envelopes]
+
+    def _append(self, envelopes: Sequence[Envelope], texts: list[str | None]) -> list[Envelope]:
         out = []
         with self._lock:
-            for envelope in envelopes:
+            for envelope, text in zip(envelopes, texts, strict=True):
                 n = next(self._counter)
                 stamped = envelope.with_id(f"{self._boot}-{n}")
-                if not envelope.ephemeral:  # typing and viewing are never replayed
+                if text is not None:
                     if len(self._log) == self._log.maxlen:
                         self._trimmed = self._log[0][0]
-                    self._log.append((n, stamped.id, stamped.to_json()))
+                    self._log.append((n, stamped.id, text))
                 self._last = n
                 out.append(stamped)
         return out
@@ -214,15 +220,16 @@ class MemoryFeed:
                 self._deliver(envelope)
 
     def publish(self, envelopes: Sequence[Envelope]) -> None:
+        texts = self._texts(envelopes)
         loop = self._loop
         if loop is None or loop.is_closed():
-            self._append(envelopes)  # nobody listens in this process; keep them for replay
+            self._append(envelopes, texts)  # nobody listens in this process; keep for replay
             return
         # Ids are given on the loop so that the delivery order is the id order.
-        loop.call_soon_threadsafe(lambda: self._fan_out(self._append(envelopes)))
+        loop.call_soon_threadsafe(lambda: self._fan_out(self._append(envelopes, texts)))
 
     async def publish_async(self, envelopes: Sequence[Envelope]) -> None:
-        self._fan_out(self._append(envelopes))
+        self._fan_out(self._append(envelopes, self._texts(envelopes)))
 
     def _parse(self, since: str) -> int | None:
         boot, _, n = since.partition("-")
